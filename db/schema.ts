@@ -1,0 +1,143 @@
+/**
+ * D1 schema: the queryable side of Switchyard (orders, timeline, configuration, ops records).
+ * Durable Objects hold the authoritative per-order and per-SKU state; D1 is what ops and
+ * partners query. Migrations are generated from this file with `npm run db:generate`.
+ */
+import { sqliteTable, text, integer, index, uniqueIndex, primaryKey } from "drizzle-orm/sqlite-core";
+
+export const connections = sqliteTable("connections", {
+  id: text("id").primaryKey(),
+  kind: text("kind").notNull(),
+  name: text("name"),
+  channel: text("channel").notNull(),
+  secretEnc: text("secret_enc").notNull(),
+  settings: text("settings", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+  createdAt: text("created_at").notNull(),
+  updatedAt: text("updated_at").notNull(),
+});
+
+export const apiKeys = sqliteTable(
+  "api_keys",
+  {
+    id: text("id").primaryKey(),
+    name: text("name").notNull(),
+    keyHash: text("key_hash").notNull(),
+    prefix: text("prefix").notNull(),
+    scopes: text("scopes", { mode: "json" }).$type<string[]>().notNull(),
+    ratePerMinute: integer("rate_per_minute"),
+    createdAt: text("created_at").notNull(),
+    revokedAt: text("revoked_at"),
+  },
+  (t) => [uniqueIndex("api_keys_hash").on(t.keyHash)],
+);
+
+export const channelPolicies = sqliteTable("channel_policies", {
+  channel: text("channel").primaryKey(),
+  policy: text("policy", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+  updatedAt: text("updated_at").notNull(),
+});
+
+export const subscriptions = sqliteTable("subscriptions", {
+  id: text("id").primaryKey(),
+  url: text("url").notNull(),
+  secretEnc: text("secret_enc").notNull(),
+  events: text("events", { mode: "json" }).$type<string[]>().notNull(),
+  createdAt: text("created_at").notNull(),
+  updatedAt: text("updated_at").notNull(),
+});
+
+export const orders = sqliteTable(
+  "orders",
+  {
+    id: text("id").primaryKey(),
+    orchestrationId: text("orchestration_id").notNull(),
+    channel: text("channel").notNull(),
+    externalId: text("external_id").notNull(),
+    version: integer("version").notNull(),
+    status: text("status").notNull(),
+    source: text("source").notNull(),
+    customerId: text("customer_id").notNull(),
+    currency: text("currency").notNull(),
+    /** The canonical order as last applied: what the ERP is sent. */
+    payload: text("payload", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+    erpOrderId: text("erp_order_id"),
+    exceptionReason: text("exception_reason"),
+    exceptionDetail: text("exception_detail"),
+    /** Outbox state of the ERP hand-off: pending → enqueued → confirmed | rejected | dead. */
+    dispatchState: text("dispatch_state").notNull(),
+    dispatchVersion: integer("dispatch_version").notNull(),
+    enqueuedAt: text("enqueued_at"),
+    createdAt: text("created_at").notNull(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("orders_channel_external").on(t.channel, t.externalId),
+    index("orders_dispatch").on(t.dispatchState, t.enqueuedAt),
+    index("orders_status").on(t.status),
+  ],
+);
+
+export const orderLines = sqliteTable(
+  "order_lines",
+  {
+    orderId: text("order_id").notNull(),
+    lineNo: integer("line_no").notNull(),
+    sku: text("sku").notNull(),
+    quantity: integer("quantity").notNull(),
+    unitPrice: text("unit_price"),
+    reserved: integer("reserved").notNull(),
+    backordered: integer("backordered").notNull(),
+    shipped: integer("shipped").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.orderId, t.lineNo] }), index("order_lines_sku").on(t.sku)],
+);
+
+export const timeline = sqliteTable(
+  "timeline",
+  {
+    /** Deterministic (`<orderId>:<seq>`), so re-writing an entry is a no-op. */
+    id: text("id").primaryKey(),
+    orderId: text("order_id").notNull(),
+    orchestrationId: text("orchestration_id").notNull(),
+    seq: integer("seq").notNull(),
+    at: text("at").notNull(),
+    type: text("type").notNull(),
+    source: text("source").notNull(),
+    detail: text("detail", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+  },
+  (t) => [index("timeline_order").on(t.orderId, t.seq)],
+);
+
+export const exceptions = sqliteTable(
+  "exceptions",
+  {
+    id: text("id").primaryKey(),
+    kind: text("kind").notNull(),
+    orderId: text("order_id"),
+    connectionId: text("connection_id"),
+    reason: text("reason").notNull(),
+    detail: text("detail", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+    body: text("body"),
+    createdAt: text("created_at").notNull(),
+    resolvedAt: text("resolved_at"),
+  },
+  (t) => [index("exceptions_created").on(t.createdAt), index("exceptions_order").on(t.orderId)],
+);
+
+export const deadLetters = sqliteTable(
+  "dead_letters",
+  {
+    id: text("id").primaryKey(),
+    queue: text("queue").notNull(),
+    messageId: text("message_id").notNull(),
+    orderId: text("order_id"),
+    kind: text("kind").notNull(),
+    body: text("body", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+    reason: text("reason").notNull(),
+    attempts: integer("attempts").notNull(),
+    createdAt: text("created_at").notNull(),
+    replayedAt: text("replayed_at"),
+    replayCount: integer("replay_count").notNull().default(0),
+  },
+  (t) => [uniqueIndex("dead_letters_message").on(t.queue, t.messageId), index("dead_letters_created").on(t.createdAt)],
+);

@@ -1,0 +1,11 @@
+/** Queue message bodies. Every message carries an idempotency key and a version (Queues deliver at least once, out of order). */
+export type DispatchMessage =
+  | { kind: "erp.order"; key: string; orderId: string; orchestrationId: string; version: number }
+  | { kind: "erp.cancel"; key: string; orderId: string; orchestrationId: string; version: number };
+
+export type EventMessage = {
+  kind: "event.deliver";
+  key: string;
+  eventId: string;
+  subscriptionId: string;
+};

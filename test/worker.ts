@@ -1,0 +1,20 @@
+// The test runner's main Worker: the three Workers' handlers mounted side by side, the way
+// `npm run dev` runs them in one session (ingest takes public traffic and hands availability
+// paths to the availability Worker; dispatch consumes the queues and runs the cron).
+import ingest from "../workers/ingest/index";
+import availability from "../workers/availability/index";
+import dispatch from "../workers/dispatch/index";
+import type { Env } from "../lib/env";
+
+export { TransactionDO } from "../durable-objects/transaction-do";
+export { InventoryDO } from "../durable-objects/inventory-do";
+
+export default {
+  fetch(request, env, ctx) {
+    const { pathname } = new URL(request.url);
+    if (pathname.startsWith("/v1/availability")) return availability.fetch(request, env, ctx);
+    return ingest.fetch(request, env, ctx);
+  },
+  queue: dispatch.queue,
+  scheduled: dispatch.scheduled,
+} satisfies ExportedHandler<Env>;

@@ -1,0 +1,42 @@
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
+import { defineConfig } from "vitest/config";
+import { startErpSimulator } from "./scripts/erp-sim.mjs";
+import { queueConsumersFromWrangler } from "./scripts/wrangler-config.mjs";
+
+// The ERP is outside the system: a real HTTP server on loopback stands in for it, the same
+// simulator `npm run dev` runs. Tests scope their faults by external order id so files can run
+// in parallel against one simulator.
+const erp = await startErpSimulator({ port: 0, quiet: true, unref: true });
+const migrations = await readD1Migrations("./migrations");
+
+
+export default defineConfig({
+  plugins: [
+    cloudflareTest({
+      // The runner Worker mounts ingest, availability and dispatch handlers side by side
+      // (test/worker.ts), with the ingest Worker's bindings plus the dispatch consumers, so a
+      // test drives the same queue path `npm run dev` does.
+      main: "./test/worker.ts",
+      wrangler: { configPath: "./wrangler.toml" },
+      miniflare: {
+        bindings: {
+          ADMIN_TOKEN: "test-admin-token",
+          SECRETS_KEY: "test-secrets-key-0123456789abcdef",
+          ERP_URL: erp.url,
+          ERP_TOKEN: "test-erp-token",
+          TEST_MIGRATIONS: migrations,
+          RETRY_BASE_SECONDS: "0",
+        },
+        queueConsumers: queueConsumersFromWrangler("./workers/dispatch/wrangler.toml"),
+        // test/worker.ts routes availability paths itself; this binding is never called in tests.
+        serviceBindings: { AVAILABILITY: () => new Response("unused in tests", { status: 500 }) },
+      },
+    }),
+  ],
+  test: {
+    setupFiles: ["./test/setup.ts"],
+    include: ["core/**/*.test.ts", "test/**/*.test.ts", "durable-objects/**/*.test.ts", "workers/**/*.test.ts", "lib/**/*.test.ts"],
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+  },
+});
