@@ -33,6 +33,7 @@ export async function startErpSimulator({ port = 8788, host = "127.0.0.1", token
     rules: [],
     bookings: new Map(), // orderId -> { erpOrderId, externalId, channel, version, bookedAt, cancelled }
     attempts: new Map(), // orderId -> number of POSTs seen
+    externalIds: new Map(), // orderId -> externalId
     log: [],
   };
   const say = (...a) => quiet || console.log("[erp-sim]", ...a);
@@ -71,7 +72,7 @@ export async function startErpSimulator({ port = 8788, host = "127.0.0.1", token
       if (url.pathname === "/_sim/orders" && req.method === "GET") {
         const match = url.searchParams.get("match") ?? "";
         const out = [...state.attempts.entries()]
-          .map(([orderId, attempts]) => ({ orderId, attempts, ...(state.bookings.get(orderId) ?? {}) }))
+          .map(([orderId, attempts]) => ({ orderId, attempts, externalId: state.externalIds.get(orderId), ...(state.bookings.get(orderId) ?? {}) }))
           .filter((b) => !match || b.orderId.includes(match) || (b.externalId ?? "").includes(match));
         return json(res, 200, { orders: out });
       }
@@ -89,6 +90,7 @@ export async function startErpSimulator({ port = 8788, host = "127.0.0.1", token
       const order = JSON.parse(raw);
       const orderId = String(order.orderId ?? "");
       state.attempts.set(orderId, (state.attempts.get(orderId) ?? 0) + 1);
+      state.externalIds.set(orderId, String(order.externalId ?? ""));
       const rule = state.rules.find(
         (r) => r.used < r.failTimes && (orderId.includes(r.match) || String(order.externalId ?? "").includes(r.match)),
       );

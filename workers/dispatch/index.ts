@@ -1,6 +1,49 @@
+/**
+ * Dispatch Worker: queue consumers (ERP hand-off, dead letters) and the cron that sweeps the
+ * outbox. Queue names differ per environment (`switchyard-dispatch-staging`), so roles are
+ * recognised by name pattern.
+ */
 import type { Env } from "../../lib/env";
+import type { DispatchMessage, EventMessage } from "../../lib/messages";
+import { handleDeadLetter } from "./dead-letters";
+import { handleDispatch } from "./erp-consumer";
+import { sweepOutbox } from "./outbox-sweeper";
+
+export function queueRole(name: string): "dispatch" | "dispatch-dlq" | "events" | "events-dlq" | "unknown" {
+  if (/dispatch.*dlq/.test(name)) return "dispatch-dlq";
+  if (/events.*dlq/.test(name)) return "events-dlq";
+  if (/dispatch/.test(name)) return "dispatch";
+  if (/events/.test(name)) return "events";
+  return "unknown";
+}
+
 export default {
-  async fetch() { return new Response("todo", { status: 501 }); },
-  async queue() {},
-  async scheduled() {},
+  async queue(batch: MessageBatch<unknown>, env: Env, _ctx: ExecutionContext): Promise<void> {
+    const role = queueRole(batch.queue);
+    // Messages of one batch are independent orders: handle them concurrently, each acked or retried.
+    await Promise.all(
+      batch.messages.map((msg) => {
+        switch (role) {
+          case "dispatch":
+            return handleDispatch(msg as Message<DispatchMessage>, env);
+          case "dispatch-dlq":
+          case "events-dlq":
+            return handleDeadLetter(msg as Message<DispatchMessage | EventMessage>, batch.queue, env);
+          default:
+            // Outbound event delivery is not built yet (see README); keep the messages for it.
+            msg.retry({ delaySeconds: 60 });
+            return Promise.resolve();
+        }
+      }),
+    );
+  },
+
+  async scheduled(_controller: ScheduledController, env: Env, _ctx: ExecutionContext): Promise<void> {
+    const r = await sweepOutbox(env);
+    if (r.requeued.length) console.log(JSON.stringify({ level: "info", msg: "outbox sweep", requeued: r.requeued.length }));
+  },
+
+  async fetch(): Promise<Response> {
+    return new Response("switchyard dispatch: queue consumer and cron only", { status: 404 });
+  },
 } satisfies ExportedHandler<Env>;

@@ -1,6 +1,31 @@
-import type { Env } from "../../lib/env";
+/**
+ * Ingest Worker: the public write edge. Verifies, validates, dedupes, records, enqueues,
+ * answers — and never waits for the ERP. Hosts the Durable Object classes and routes the
+ * availability paths to the availability Worker through its service binding.
+ */
+import { Hono } from "hono";
+import { notFound, onError, type AppEnv } from "../../lib/http";
+import { adminRoutes } from "./routes/admin";
+import { opsRoutes } from "./routes/ops";
+import { orderRoutes } from "./routes/orders";
+
+export { TransactionDO } from "../../durable-objects/transaction-do";
+export { InventoryDO } from "../../durable-objects/inventory-do";
+
+export const app = new Hono<AppEnv>();
+app.onError(onError);
+app.notFound(notFound);
+
+app.get("/", (c) => c.json({ service: "switchyard", docs: "see README.md", ops: "/ops" }));
+app.get("/healthz", (c) => c.json({ ok: true }));
+app.route("/v1/admin", adminRoutes);
+app.route("/v1/orders", orderRoutes);
+app.route("/", opsRoutes);
+app.all("/v1/availability/*", async (c) => {
+  if (!c.env.AVAILABILITY) return notFound(c);
+  return c.env.AVAILABILITY.fetch(c.req.raw);
+});
+
 export default {
-  async fetch() { return new Response("todo", { status: 501 }); },
-  async queue() {},
-  async scheduled() {},
-} satisfies ExportedHandler<Env>;
+  fetch: app.fetch,
+} satisfies ExportedHandler<AppEnv["Bindings"]>;

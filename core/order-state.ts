@@ -1,0 +1,89 @@
+/**
+ * The order lifecycle (DESIGN.md "Order lifecycle") as a pure state machine: which status may
+ * follow which, and the typed exception reasons. Every transition is appended to the order's
+ * timeline by the TransactionDO; this module only says whether it is allowed.
+ */
+
+export const ORDER_STATUSES = [
+  "received",
+  "validated",
+  "reserved",
+  "partially_reserved",
+  "backordered",
+  "sent_to_erp",
+  "erp_accepted",
+  "erp_rejected",
+  "released",
+  "acknowledged",
+  "short_picked",
+  "reallocated",
+  "partially_shipped",
+  "shipped",
+  "delivered",
+  "closed",
+  "cancelled",
+  "returned",
+  "exception",
+] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+
+export const EXCEPTION_REASONS = [
+  "erp_rejected",
+  "ack_timeout",
+  "short_pick_unresolved",
+  "dead_letter",
+  "validation",
+  "insufficient_stock",
+] as const;
+export type ExceptionReason = (typeof EXCEPTION_REASONS)[number];
+
+const holding = ["reserved", "partially_reserved", "backordered"] as const;
+
+const NEXT: Record<OrderStatus, readonly OrderStatus[]> = {
+  received: ["validated", "exception", "cancelled"],
+  validated: [...holding, "exception", "cancelled"],
+  reserved: ["sent_to_erp", ...holding, "exception", "cancelled"],
+  partially_reserved: ["sent_to_erp", ...holding, "exception", "cancelled"],
+  backordered: ["sent_to_erp", ...holding, "exception", "cancelled"],
+  // erp_accepted may arrive on a message that was redelivered after a retry, hence from exception too.
+  sent_to_erp: ["erp_accepted", "erp_rejected", "exception", "cancelled"],
+  erp_accepted: ["released", "acknowledged", "short_picked", "partially_shipped", "shipped", "cancelled", "exception"],
+  erp_rejected: ["exception", "cancelled", "sent_to_erp"],
+  released: ["acknowledged", "short_picked", "partially_shipped", "shipped", "cancelled", "exception"],
+  acknowledged: ["short_picked", "partially_shipped", "shipped", "cancelled", "exception"],
+  short_picked: ["reallocated", "backordered", "partially_shipped", "shipped", "cancelled", "exception"],
+  reallocated: ["released", "acknowledged", "partially_shipped", "shipped", "short_picked", "cancelled", "exception"],
+  partially_shipped: ["partially_shipped", "shipped", "short_picked", "cancelled", "exception"],
+  shipped: ["delivered", "returned", "closed"],
+  delivered: ["closed", "returned"],
+  closed: ["returned"],
+  cancelled: [],
+  returned: ["closed"],
+  exception: ["sent_to_erp", "erp_accepted", "cancelled", "released", ...holding],
+};
+
+/** Whether `to` may follow `from`. Re-entering the same status is a no-op, not a transition. */
+export function canTransition(from: OrderStatus, to: OrderStatus): boolean {
+  return NEXT[from].includes(to);
+}
+
+/** Statuses after which the order is with the ERP (a cancel must also be sent there). */
+export function isBookedInErp(status: OrderStatus): boolean {
+  return !["received", "validated", "reserved", "partially_reserved", "backordered", "sent_to_erp", "erp_rejected", "cancelled"].includes(status);
+}
+
+/** Statuses in which a cancellation is still possible. */
+export function isCancellable(status: OrderStatus): boolean {
+  return canTransition(status, "cancelled");
+}
+
+/** The order status that follows from per-line reservation outcomes. */
+export function statusFromLines(lines: { quantity: number; reserved: number; backordered: number }[]): OrderStatus | "rejected" {
+  const qty = lines.reduce((s, l) => s + l.quantity, 0);
+  const reserved = lines.reduce((s, l) => s + l.reserved, 0);
+  const backordered = lines.reduce((s, l) => s + l.backordered, 0);
+  if (reserved === qty) return "reserved";
+  if (reserved === 0 && backordered === 0) return "rejected";
+  if (reserved === 0 && backordered + reserved === qty) return "backordered";
+  return "partially_reserved";
+}

@@ -1,0 +1,75 @@
+import type { CanonicalOrder, OrderSource } from "../core/canonical";
+import type { OrderStatus } from "../core/order-state";
+
+export type DispatchState = "pending" | "enqueued" | "confirmed" | "rejected" | "dead" | "skipped";
+
+export interface LineState {
+  lineNo: number;
+  sku: string;
+  quantity: number;
+  unitPrice?: string;
+  reserved: number;
+  backordered: number;
+  shipped: number;
+}
+
+/** Side effects still owed after a state change; drained in order, each idempotent. */
+export type Effect = "reserve" | "release" | "enqueue" | "enqueue_cancel";
+
+export interface OrderState {
+  orderId: string;
+  orchestrationId: string;
+  channel: string;
+  externalId: string;
+  version: number;
+  source: OrderSource;
+  status: OrderStatus;
+  order: CanonicalOrder;
+  lines: LineState[];
+  erpOrderId?: string;
+  exceptionReason?: string;
+  exceptionDetail?: string;
+  dispatch: { state: DispatchState; version: number; enqueuedAt?: string; attempts: number };
+  pending: Effect[];
+  /** Highest timeline seq already written to D1. */
+  projectedSeq: number;
+  /** `updatedAt` of the state last written to D1. */
+  projectedAt?: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface TimelineEntry {
+  seq: number;
+  at: string;
+  type: string;
+  source: string;
+  detail: Record<string, unknown>;
+}
+
+export type SubmitOutcome = "accepted" | "updated" | "duplicate" | "stale";
+
+export interface OrderView {
+  orderId: string;
+  orchestrationId: string;
+  channel: string;
+  externalId: string;
+  version: number;
+  status: OrderStatus;
+  lines: { sku: string; quantity: number; reserved: number; backordered: number }[];
+  erpOrderId?: string;
+  exceptionReason?: string;
+}
+
+export interface SubmitResult {
+  outcome: SubmitOutcome;
+  order: OrderView;
+}
+
+/** What dispatch reports back about one ERP hand-off. */
+export type ErpReport =
+  | { type: "attempt"; attempt: number; httpStatus: number | null; latencyMs: number; error?: string; retryInSeconds?: number; version: number }
+  | { type: "accepted"; attempt: number; erpOrderId: string; httpStatus: number; latencyMs: number; version: number }
+  | { type: "rejected"; attempt: number; httpStatus: number; reason: string; version: number }
+  | { type: "dead_letter"; attempts: number; reason: string; deadLetterId: string }
+  | { type: "cancel_sent"; httpStatus: number };

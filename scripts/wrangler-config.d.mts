@@ -1,0 +1,1 @@
+export function queueConsumersFromWrangler(configPath: string): Record<string, { maxBatchSize?: number; maxBatchTimeout?: number; maxRetries?: number; deadLetterQueue?: string; retryDelay?: number }>;

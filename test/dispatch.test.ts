@@ -1,0 +1,103 @@
+import { createExecutionContext, createMessageBatch, env, getQueueResult } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import dispatch from "../workers/dispatch/index";
+import { admin, call, createKey, erpBookings, erpRule, getOrder, postOrder, sampleOrder, uid, waitForOrder } from "./helpers";
+
+describe("ERP dispatch", () => {
+  it("retries transient failures and records every attempt on the timeline", async () => {
+    const key = await createKey();
+    const body = sampleOrder();
+    await erpRule({ match: body.externalId, status: 503, failTimes: 2 });
+    const { orderId } = (await (await postOrder(key, body)).json()) as { orderId: string };
+    const o = await waitForOrder(key, orderId, (x) => x.status === "erp_accepted");
+    const attempts = o.timeline.filter((t) => t.type === "erp_attempt").map((t) => [t.detail.attempt, t.detail.httpStatus]);
+    expect(attempts).toEqual([[1, 503], [2, 503], [3, 201]]);
+    expect((await erpBookings(body.externalId))[0]).toMatchObject({ attempts: 3, orderId });
+  });
+
+  it("turns a 422 into an exception carrying the ERP's reason, without retrying", async () => {
+    const key = await createKey();
+    const body = sampleOrder();
+    await erpRule({ match: body.externalId, status: 422, rejectReason: "customer CUST-1 is on credit hold" });
+    const { orderId } = (await (await postOrder(key, body)).json()) as { orderId: string };
+    const o = await waitForOrder(key, orderId, (x) => x.status === "exception");
+    expect(o.exception).toEqual({ reason: "erp_rejected", detail: "customer CUST-1 is on credit hold" });
+    expect((await erpBookings(body.externalId))[0]!.attempts).toBe(1);
+    const ex = await call("/v1/ops/exceptions?filter=" + body.externalId, { headers: { authorization: `Bearer ${key}` } });
+    expect(((await ex.json()) as { items: { orderId: string }[] }).items.map((i) => i.orderId)).toContain(orderId);
+  });
+
+  it("treats 409 from the ERP as already booked", async () => {
+    const key = await createKey();
+    const body = sampleOrder();
+    await erpRule({ match: body.externalId, status: 409, failTimes: 1 });
+    const { orderId } = (await (await postOrder(key, body)).json()) as { orderId: string };
+    const o = await waitForOrder(key, orderId, (x) => x.status === "erp_accepted");
+    expect(o.dispatchState).toBe("confirmed");
+  });
+
+  it("dead-letters an order when the ERP stays down, and a replay books it exactly once", async () => {
+    const key = await createKey();
+    const body = sampleOrder();
+    const maxAttempts = Number(env.ERP_MAX_ATTEMPTS);
+    await erpRule({ match: body.externalId, status: 503, failTimes: maxAttempts });
+    const { orderId } = (await (await postOrder(key, body)).json()) as { orderId: string };
+    const o = await waitForOrder(key, orderId, (x) => x.status === "exception", 40_000);
+    expect(o.exception?.reason).toBe("dead_letter");
+    expect(o.timeline.filter((t) => t.type === "erp_attempt")).toHaveLength(maxAttempts);
+
+    const list = (await (await call(`/v1/ops/dead-letters?filter=${orderId}`, { headers: { authorization: `Bearer ${key}` } })).json()) as { items: { id: string; orderId: string; reason: string }[] };
+    expect(list.items).toHaveLength(1);
+    expect(list.items[0]!.reason).toContain("503");
+
+    // The ERP is back (the rule is used up): replaying books the order, once.
+    const replay = await admin(`/v1/ops/dead-letters/${list.items[0]!.id}/replay`, "POST");
+    expect(replay.status).toBe(202);
+    const done = await waitForOrder(key, orderId, (x) => x.status === "erp_accepted");
+    expect(done.erpOrderId).toMatch(/^ERP-/);
+    const bookings = await erpBookings(body.externalId);
+    expect(bookings).toHaveLength(1);
+    expect(bookings[0]!.erpOrderId).toBe(done.erpOrderId);
+  });
+
+  it("honours Retry-After and acks or retries each message on its own", async () => {
+    const key = await createKey();
+    const ok = sampleOrder();
+    const slow = sampleOrder();
+    await erpRule({ match: slow.externalId, status: 429, retryAfter: 120, failTimes: 100 });
+    await erpRule({ match: ok.externalId, status: 503, failTimes: 100 }); // hold the live consumer off
+    const a = (await (await postOrder(key, ok)).json()) as { orderId: string; orchestrationId: string };
+    const b = (await (await postOrder(key, slow)).json()) as { orderId: string; orchestrationId: string };
+    await erpRule({ match: "nothing-matches-this", status: 500 });
+    const batch = createMessageBatch("switchyard-dispatch", [
+      { id: "m-slow", timestamp: new Date(), attempts: 1, body: { kind: "erp.order", key: `${b.orderId}:0`, orderId: b.orderId, orchestrationId: b.orchestrationId, version: 0 } },
+      { id: "m-bogus", timestamp: new Date(), attempts: 1, body: { kind: "erp.order", key: "x", orderId: "ord_missing", orchestrationId: "orc_x", version: 0 } },
+    ]);
+    const ctx = createExecutionContext();
+    await dispatch.queue(batch as never, env, ctx);
+    const result = await getQueueResult(batch, ctx);
+    expect(result.retryMessages.map((m) => m.msgId).sort()).toEqual(["m-bogus", "m-slow"]);
+    expect(result.explicitAcks).toEqual([]);
+    // The delay given to the retry is on the timeline: never sooner than the ERP's Retry-After.
+    const o = await getOrder(key, b.orderId);
+    const attempt429 = o.timeline.find((t) => t.type === "erp_attempt" && t.detail.httpStatus === 429)!;
+    expect(attempt429.detail.retryInSeconds).toBeGreaterThanOrEqual(120);
+    expect(a.orderId).not.toBe(b.orderId);
+  });
+
+  it("re-enqueues orders the outbox sweeper finds stuck", async () => {
+    const key = await createKey();
+    const body = sampleOrder();
+    await erpRule({ match: body.externalId, status: 503, failTimes: 1 });
+    const { orderId } = (await (await postOrder(key, body)).json()) as { orderId: string };
+    await waitForOrder(key, orderId, (x) => x.status === "erp_accepted");
+    // Simulate a lost send: an order recorded as pending that nobody moved for an hour.
+    const other = sampleOrder();
+    await erpRule({ match: other.externalId, status: 503, failTimes: 1000 });
+    const stuck = (await (await postOrder(key, other)).json()) as { orderId: string };
+    await env.DB.prepare("UPDATE orders SET dispatch_state = 'pending', updated_at = '2020-01-01T00:00:00.000Z' WHERE id = ?").bind(stuck.orderId).run();
+    await dispatch.scheduled({ cron: "* * * * *", scheduledTime: Date.now(), noRetry() {} } as ScheduledController, env, createExecutionContext());
+    const o = await getOrder(key, stuck.orderId);
+    expect(o.timeline.map((t) => t.type)).toContain("requeued");
+  });
+});
