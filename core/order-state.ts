@@ -53,7 +53,7 @@ const NEXT: Record<OrderStatus, readonly OrderStatus[]> = {
   acknowledged: ["short_picked", "partially_shipped", "shipped", "cancelled", "exception"],
   short_picked: ["reallocated", "backordered", "partially_shipped", "shipped", "cancelled", "exception"],
   reallocated: ["released", "acknowledged", "partially_shipped", "shipped", "short_picked", "cancelled", "exception"],
-  partially_shipped: ["partially_shipped", "shipped", "short_picked", "cancelled", "exception"],
+  partially_shipped: ["partially_shipped", "shipped", "short_picked", "returned", "exception"],
   shipped: ["delivered", "returned", "closed"],
   delivered: ["closed", "returned"],
   closed: ["returned"],

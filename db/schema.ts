@@ -124,6 +124,23 @@ export const exceptions = sqliteTable(
   (t) => [index("exceptions_created").on(t.createdAt), index("exceptions_order").on(t.orderId)],
 );
 
+/** What a channel shows for an item (Shopify inventory_levels/update, Amazon FBA): for reconciliation only. */
+export const channelObservations = sqliteTable(
+  "channel_observations",
+  {
+    id: text("id").primaryKey(),
+    channel: text("channel").notNull(),
+    connectionId: text("connection_id").notNull(),
+    sku: text("sku"),
+    externalItemId: text("external_item_id").notNull(),
+    location: text("location"),
+    available: integer("available"),
+    observedAt: text("observed_at").notNull(),
+    deliveryId: text("delivery_id").notNull(),
+  },
+  (t) => [index("channel_observations_item").on(t.channel, t.externalItemId, t.observedAt)],
+);
+
 export const deadLetters = sqliteTable(
   "dead_letters",
   {
@@ -140,4 +157,48 @@ export const deadLetters = sqliteTable(
     replayCount: integer("replay_count").notNull().default(0),
   },
   (t) => [uniqueIndex("dead_letters_message").on(t.queue, t.messageId), index("dead_letters_created").on(t.createdAt)],
+);
+
+// --- inventory ---
+
+/**
+ * Per-channel published availability as last projected by each SKU's InventoryDO (the same figure
+ * written to KV `avail:<channel>:<sku>`), with the sync lag measured for it: source fact time →
+ * projection written. For ops and reconciliation (published vs computed); never read for a decision.
+ */
+export const availabilityProjections = sqliteTable(
+  "availability_projections",
+  {
+    channel: text("channel").notNull(),
+    sku: text("sku").notNull(),
+    available: integer("available").notNull(),
+    asOf: text("as_of").notNull(),
+    /** Time of the oldest fact this projection carried (event asOf, reservation time). */
+    sourceAt: text("source_at"),
+    writtenAt: text("written_at").notNull(),
+    lagMs: integer("lag_ms"),
+  },
+  (t) => [primaryKey({ columns: [t.channel, t.sku] }), index("availability_projections_written").on(t.writtenAt)],
+);
+
+/**
+ * Events for subscribers, appended by their producers and delivered by dispatch. Body on the wire:
+ * `{ id, type, occurredAt, orchestrationId, data }`. Ids are deterministic per producer, so a
+ * producer that retries appends nothing twice (`INSERT OR IGNORE`).
+ */
+export const outboundEvents = sqliteTable(
+  "outbound_events",
+  {
+    id: text("id").primaryKey(),
+    type: text("type").notNull(),
+    occurredAt: text("occurred_at").notNull(),
+    orchestrationId: text("orchestration_id"),
+    data: text("data", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+    /** pending → delivered | failed (dispatch owns the transitions). */
+    state: text("state").notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    createdAt: text("created_at").notNull(),
+    deliveredAt: text("delivered_at"),
+  },
+  (t) => [index("outbound_events_state").on(t.state, t.createdAt), index("outbound_events_type").on(t.type, t.occurredAt)],
 );

@@ -1,5 +1,205 @@
+/**
+ * InventoryDO — one per SKU (`env.INVENTORY.getByName(sku)`): the single writer of that SKU's
+ * positions, reservations and counters, across every channel.
+ *
+ * Every mutating RPC runs its ledger operation (core/inventory/ledger.ts) inside one
+ * `ctx.storage.transactionSync`: the check (free stock, pool, idempotency record) and the write
+ * (rows and totals) have only synchronous SQLite between them, so no other request can
+ * interleave, and the ledger's invariant check throwing rolls the whole operation back.
+ * Everything that does I/O beyond storage — reading policies from D1, writing KV, recording
+ * outbound events — happens later, in the alarm (lib/inventory-projection.ts).
+ */
 import { DurableObject } from "cloudflare:workers";
+import type { InventoryEvent } from "../core/canonical";
+import type { Allocation } from "../core/inventory/allocate";
+import type { EventOutcome } from "../core/inventory/events";
+import * as ledger from "../core/inventory/ledger";
+import type { PolicyOrDefault } from "../core/inventory/policy";
 import type { Env } from "../lib/env";
+import { SqlStore } from "../lib/inventory-sql-store";
+import { PROJECTION_SCHEMA, Projector } from "../lib/inventory-projection";
+import { TIMER_SCHEMA, Timers } from "../lib/inventory-timers";
 
-/** One per SKU: the single writer for that SKU's positions and reservations. */
-export class InventoryDO extends DurableObject<Env> {}
+export interface ReserveInput {
+  orderId: string;
+  lineNo: number;
+  sku: string;
+  quantity: number;
+  channel: string;
+  /** The channel's policy, or null for the default (every location, no caps, no backorder). */
+  policy: PolicyOrDefault;
+  /** ms: when the order was accepted by Switchyard (the reservation's createdAt). */
+  at: number;
+}
+export interface ReserveOutput {
+  reserved: number;
+  backordered: number;
+  /** Neither held nor backordered (no backorder policy and not enough stock). */
+  rejected: number;
+  allocations: Allocation[];
+  replayed: boolean;
+}
+export interface Availability {
+  sku: string;
+  channel: string;
+  available: number;
+  asOf: string;
+}
+
+const DAY = 24 * 3600_000;
+/** How long event ids and shipment ids are remembered for dedupe. */
+const DEDUPE_RETENTION_MS = 30 * DAY;
+
+export class InventoryDO extends DurableObject<Env> {
+  readonly #store: SqlStore;
+  readonly #timers: Timers;
+  readonly #projector: Projector;
+  #running: Promise<unknown> | null = null;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.#store = new SqlStore(ctx.storage.sql);
+    this.#timers = new Timers(ctx.storage);
+    this.#projector = new Projector(ctx.storage, env, this.#store, this.#timers);
+    void ctx.blockConcurrencyWhile(async () => {
+      this.#store.migrate([...TIMER_SCHEMA, ...PROJECTION_SCHEMA, `CREATE TABLE IF NOT EXISTS identity (k INTEGER PRIMARY KEY CHECK (k = 1), sku TEXT NOT NULL)`]);
+    });
+  }
+
+  /** Holds stock for one order line. Idempotent per (orderId, lineNo): a repeat returns the first outcome. */
+  async reserve(input: ReserveInput): Promise<ReserveOutput> {
+    if (!Number.isInteger(input.quantity) || input.quantity <= 0) throw new RangeError("quantity must be a positive integer");
+    const out = this.#mutate(input.sku, () => {
+      const r = ledger.reserve(this.#store, input);
+      // A first outcome changes the figures (or at least makes the channel known to the projection).
+      if (!r.replayed) this.#projector.markChanged(input.at, Date.now(), input.channel);
+      return r;
+    });
+    await this.#timers.arm();
+    return out;
+  }
+
+  /** Releases holds (a cancel releases at once). `reason: "cancel"` is final for the line; other reasons let it be reserved afresh. */
+  async release(input: { orderId: string; lineNo?: number; reason: string }): Promise<{ released: number }> {
+    const released = this.#mutate(null, () => {
+      const n = ledger.release(this.#store, input);
+      if (n > 0) this.#projector.markChanged(Date.now(), Date.now());
+      return n;
+    });
+    await this.#timers.arm();
+    return { released };
+  }
+
+  /** A shipment from `location`: held units become shipped (deduped on `eventId`). */
+  async consume(input: { orderId: string; lineNo?: number; location: string; quantity: number; eventId?: string; at?: number }): Promise<{ consumed: number; excess: number; duplicate: boolean }> {
+    const at = input.at ?? Date.now();
+    const out = this.#mutate(null, () => {
+      const r = ledger.consume(this.#store, { ...input, at });
+      if (!r.duplicate) this.#projector.markChanged(at, Date.now());
+      return r;
+    });
+    await this.#timers.arm();
+    return out;
+  }
+
+  /**
+   * The ERP accepted the order at `at` (ms): from the first snapshot at or after `at`, its holds
+   * are inside the ERP's committed and no longer subtracted. `location` limits it to one location
+   * (for a location whose committed figure another system, a 3PL, owns).
+   */
+  async markSeenByErp(input: { orderId: string; at: number; location?: string }): Promise<{ marked: number }> {
+    const marked = this.#mutate(null, () => {
+      const n = ledger.markSeen(this.#store, input);
+      if (n > 0) this.#projector.markChanged(input.at, Date.now());
+      return n;
+    });
+    await this.#timers.arm();
+    return { marked };
+  }
+
+  /** Applies ERP/WMS/3PL facts for this SKU, in order. */
+  async applyEvents(events: InventoryEvent[]): Promise<EventOutcome[]> {
+    if (!events.length) return [];
+    const out = this.#mutate(events[0]!.sku, () => {
+      if (events.some((e) => e.sku !== events[0]!.sku)) throw new RangeError("all events of one call must be for this SKU");
+      const now = Date.now();
+      const outcomes = ledger.applyEvents(this.#store, events, now);
+      const accepted = events.filter((_, i) => outcomes[i] === "accepted").map((e) => Date.parse(e.asOf));
+      if (accepted.length) this.#projector.markChanged(Math.min(...accepted), now);
+      return outcomes;
+    });
+    await this.#timers.arm();
+    return out;
+  }
+
+  /** The channel's figure now, from the counters (what the availability Worker asks when stock is low). */
+  async availability(channel: string, policy: PolicyOrDefault): Promise<Availability> {
+    return { sku: this.#sku() ?? this.ctx.id.name ?? "", channel, available: ledger.availability(this.#store, channel, policy), asOf: new Date().toISOString() };
+  }
+
+  /** Everything about this SKU, for ops and tests. */
+  async state() {
+    const lines = this.ctx.storage.sql.exec<{ state: string; n: number }>("SELECT state, COUNT(*) AS n FROM lines GROUP BY state").toArray();
+    const backordered = this.ctx.storage.sql.exec<{ n: number }>("SELECT COALESCE(SUM(backordered), 0) AS n FROM lines WHERE state != 'cancelled'").one().n;
+    const rows = this.ctx.storage.sql.exec<{ n: number; held: number }>("SELECT COUNT(*) AS n, COALESCE(SUM(held), 0) AS held FROM reservations").one();
+    return {
+      sku: this.#sku(),
+      ...ledger.describe(this.#store),
+      reservations: { rows: rows.n, held: rows.held },
+      lines: Object.fromEntries(lines.map((l) => [l.state, l.n])),
+      backordered,
+      ...this.#projector.describe(),
+      projectionDue: this.#timers.isSet("project"),
+    };
+  }
+
+  /**
+   * Projects now whatever is pending, waiting for a run already in progress (ops and tests: when
+   * this resolves, KV and D1 hold every change made before the call). Ignores the once-a-second
+   * pacing, so it is not for hot paths.
+   */
+  async flush(): Promise<{ written: number }> {
+    const written = await this.#project(true);
+    await this.#timers.arm();
+    return { written };
+  }
+
+  override async alarm(): Promise<void> {
+    const now = Date.now();
+    await this.#project(false);
+    if (this.#timers.isDue("gc", now)) {
+      this.#store.forgetSeenBefore(now - DEDUPE_RETENTION_MS);
+      this.#timers.reset("gc", now + DAY);
+    }
+    await this.#timers.arm();
+  }
+
+  /** One projection run at a time (the alarm and `flush` may overlap while a run awaits KV/D1). */
+  async #project(force: boolean): Promise<number> {
+    while (this.#running) await this.#running;
+    const sku = this.#sku();
+    if (!sku || !this.#timers.isSet("project") || (!force && !this.#timers.isDue("project", Date.now()))) return 0;
+    const run = this.#projector.run(sku, Date.now()).then((written) => written.length);
+    // The caller sees the run's failure; waiters only need to know it ended.
+    this.#running = run.then(() => undefined, () => undefined).finally(() => (this.#running = null));
+    return run;
+  }
+
+  #sku(): string | null {
+    const [r] = this.ctx.storage.sql.exec<{ sku: string }>("SELECT sku FROM identity").toArray();
+    return r?.sku ?? null;
+  }
+
+  /** Runs `op` in one storage transaction, binding this object to its SKU on first use. */
+  #mutate<T>(sku: string | null, op: () => T): T {
+    return this.ctx.storage.transactionSync(() => {
+      const mine = this.#sku();
+      if (sku !== null && mine !== null && mine !== sku) throw new RangeError(`this InventoryDO is for ${mine}, not ${sku}`);
+      if (sku !== null && mine === null) {
+        this.ctx.storage.sql.exec("INSERT INTO identity (k, sku) VALUES (1, ?)", sku);
+        this.#timers.schedule("gc", Date.now() + DAY);
+      }
+      return op();
+    });
+  }
+}

@@ -5,11 +5,11 @@
  * before any I/O; effects are drained afterwards and are idempotent, so a crash or a failed
  * effect is finished by the next call or by the alarm.
  */
-import type { CanonicalOrder, OrderSource } from "../core/canonical";
+import type { CanonicalOrder, OrderSource, ShipmentEvent } from "../core/canonical";
 import { canTransition, isBookedInErp, statusFromLines, type OrderStatus } from "../core/order-state";
 import type { Env } from "../lib/env";
 import { newId } from "../lib/ids";
-import { loadPolicy, releaseOrder, reserveOrder } from "../lib/reservations";
+import { consumeShipment, loadPolicy, releaseOrder, reserveOrder } from "../lib/reservations";
 import { projectionStatements } from "./order-projection";
 import type { Effect, ErpReport, OrderState, OrderView, SubmitResult, TimelineEntry } from "./order-types";
 
@@ -195,6 +195,79 @@ export class OrderRole {
     return this.view();
   }
 
+  /** Channel facts about an order (status words, refunds, fulfilments): kept on its timeline. */
+  async noteChannelEvent(type: string, source: string, detail: Record<string, unknown>): Promise<OrderView | null> {
+    const s = this.#load();
+    if (!s) return null;
+    this.#append(s, type, source, detail);
+    this.#save(s);
+    await this.drain();
+    return this.view();
+  }
+
+  /** A WMS/3PL fact about the physical order. Deduped by eventId; shipped units are consumed from stock. */
+  async recordShipment(ev: ShipmentEvent): Promise<{ outcome: "accepted" | "duplicate" | "unknown_order"; order: OrderView | null }> {
+    const s = this.#load();
+    if (!s) return { outcome: "unknown_order", order: null };
+    const seen = this.ctx.storage.sql.exec("SELECT 1 FROM kv WHERE k = ?", `shipment:${ev.eventId}`).toArray().length > 0;
+    if (seen) return { outcome: "duplicate", order: this.view(s) };
+    this.ctx.storage.sql.exec("INSERT INTO kv (k, v) VALUES (?, ?)", `shipment:${ev.eventId}`, JSON.stringify(ev));
+    const src = `${ev.source}:${ev.location}`;
+    this.#append(s, `shipment_${ev.type}`, src, { eventId: ev.eventId, location: ev.location, lines: ev.lines, ...(ev.carrier ? { carrier: ev.carrier } : {}), ...(ev.tracking ? { tracking: ev.tracking } : {}) });
+    switch (ev.type) {
+      case "acknowledged":
+        this.#transition(s, "acknowledged", src);
+        break;
+      case "rejected":
+        s.exceptionReason = "ack_timeout";
+        s.exceptionDetail = `${ev.source} at ${ev.location} rejected the shipment request`;
+        this.#transition(s, "exception", src, { reason: s.exceptionDetail });
+        break;
+      case "short_pick":
+        this.#transition(s, "short_picked", src, { lines: ev.lines });
+        break;
+      case "shipped": {
+        const shipped: { sku: string; quantity: number; location: string }[] = [];
+        for (const l of ev.lines) {
+          let left = l.quantity;
+          for (const line of s.lines.filter((x) => x.sku === l.sku)) {
+            const take = Math.min(left, line.quantity - line.shipped);
+            line.shipped += take;
+            left -= take;
+          }
+          shipped.push({ sku: l.sku, quantity: l.quantity - left, location: ev.location });
+        }
+        const all = s.lines.every((l) => l.shipped >= l.quantity);
+        this.#transition(s, all ? "shipped" : "partially_shipped", src, { carrier: ev.carrier, tracking: ev.tracking });
+        s.shipments = [...(s.shipments ?? []), ...shipped.filter((x) => x.quantity > 0)];
+        s.pending.push("consume");
+        break;
+      }
+      case "delivered":
+        this.#transition(s, "delivered", src);
+        break;
+    }
+    this.#save(s);
+    await this.drain();
+    return { outcome: "accepted", order: this.view() };
+  }
+
+  /** A return authorisation for shipped units; the units are returns_pending at the WMS until released. */
+  async recordReturn(r: { eventId: string; lines: { sku: string; quantity: number }[]; reason: string }): Promise<{ outcome: "accepted" | "duplicate" | "not_returnable"; rmaId?: string; status: OrderStatus }> {
+    const s = this.#load();
+    if (!s) return { outcome: "not_returnable", status: "received" };
+    const prior = this.ctx.storage.sql.exec<{ v: string }>("SELECT v FROM kv WHERE k = ?", `return:${r.eventId}`).toArray()[0];
+    if (prior) return { outcome: "duplicate", rmaId: prior.v, status: s.status };
+    if (!["shipped", "delivered", "closed", "partially_shipped", "returned"].includes(s.status)) return { outcome: "not_returnable", status: s.status };
+    const rmaId = newId("rma");
+    this.ctx.storage.sql.exec("INSERT INTO kv (k, v) VALUES (?, ?)", `return:${r.eventId}`, rmaId);
+    this.#append(s, "return_authorised", "api", { rmaId, eventId: r.eventId, lines: r.lines, reason: r.reason });
+    this.#transition(s, "returned", "api", { rmaId });
+    this.#save(s);
+    await this.drain();
+    return { outcome: "accepted", rmaId, status: s.status };
+  }
+
   /** A replayed dead letter or the outbox sweeper asks for the ERP hand-off to be queued again. */
   async requeue(reason: string): Promise<OrderView | null> {
     const s = this.#load();
@@ -315,6 +388,15 @@ export class OrderRole {
           }
           if (f.dispatch.state === "pending") f.dispatch.state = "enqueued";
           this.#append(f, "enqueued", "switchyard", { queue: "dispatch", version: msg.version });
+        };
+      }
+      case "consume": {
+        const todo = s.shipments?.filter((x) => !x.consumed) ?? [];
+        if (!todo.length) return () => {};
+        await consumeShipment(this.env, s.orderId, todo);
+        return (f) => {
+          for (const x of f.shipments ?? []) x.consumed = true;
+          this.#append(f, "stock_consumed", "inventory", { lines: todo.map(({ sku, quantity, location }) => ({ sku, quantity, location })) });
         };
       }
       case "enqueue_cancel": {

@@ -14,7 +14,7 @@ export interface LineState {
 }
 
 /** Side effects still owed after a state change; drained in order, each idempotent. */
-export type Effect = "reserve" | "release" | "enqueue" | "enqueue_cancel";
+export type Effect = "reserve" | "release" | "enqueue" | "enqueue_cancel" | "consume";
 
 export interface OrderState {
   orderId: string;
@@ -31,6 +31,8 @@ export interface OrderState {
   exceptionDetail?: string;
   dispatch: { state: DispatchState; version: number; enqueuedAt?: string; attempts: number };
   pending: Effect[];
+  /** Shipped units per SKU and location; `consumed` once taken out of stock by the InventoryDO. */
+  shipments?: { sku: string; quantity: number; location: string; consumed?: boolean }[];
   /** Highest timeline seq already written to D1. */
   projectedSeq: number;
   /** `updatedAt` of the state last written to D1. */

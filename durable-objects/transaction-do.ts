@@ -7,7 +7,7 @@
  * we keep 7 days), cleaned up by the alarm.
  */
 import { DurableObject } from "cloudflare:workers";
-import type { CanonicalOrder, OrderSource } from "../core/canonical";
+import type { CanonicalOrder, OrderSource, ShipmentEvent } from "../core/canonical";
 import type { Env } from "../lib/env";
 import { OrderRole } from "./order-role";
 import type { ErpReport } from "./order-types";
@@ -113,6 +113,18 @@ export class TransactionDO extends DurableObject<Env> {
 
   requeue(reason: string) {
     return this.#order.requeue(reason);
+  }
+
+  noteChannelEvent(type: string, source: string, detail: Record<string, unknown>) {
+    return this.#order.noteChannelEvent(type, source, detail);
+  }
+
+  recordShipment(ev: ShipmentEvent) {
+    return this.#order.recordShipment(ev);
+  }
+
+  recordReturn(r: { eventId: string; lines: { sku: string; quantity: number }[]; reason: string }) {
+    return this.#order.recordReturn(r);
   }
 
   erpPayload() {

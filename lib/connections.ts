@@ -1,5 +1,5 @@
 /** Connections (configured inbound sources) with their secrets decrypted, cached briefly per isolate. */
-import { decryptSecret } from "../core/crypto";
+import { decryptSecret, encryptSecret } from "../core/crypto";
 import type { Env } from "./env";
 
 export const CONNECTION_KINDS = ["shopify", "woocommerce", "bigcommerce", "amazon", "standard", "x12"] as const;
@@ -12,6 +12,27 @@ export interface Connection {
   channel: string;
   secret: string;
   settings: Record<string, unknown>;
+}
+
+/** Settings whose name says they are credentials are sealed like the secret and masked on reads. */
+const SENSITIVE = /(token|secret|password|apikey|api_key|credentials?)$/i;
+type Sealed = { $sealed: string };
+const isSealed = (v: unknown): v is Sealed => !!v && typeof v === "object" && typeof (v as Sealed).$sealed === "string";
+
+export async function sealSettings(secretsKey: string, settings: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(settings)) out[k] = SENSITIVE.test(k) && typeof v === "string" ? { $sealed: await encryptSecret(secretsKey, v) } : v;
+  return out;
+}
+
+export function maskSettings(settings: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(settings).map(([k, v]) => [k, isSealed(v) ? "(set)" : v]));
+}
+
+async function unsealSettings(secretsKey: string, settings: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(settings)) out[k] = isSealed(v) ? await decryptSecret(secretsKey, v.$sealed) : v;
+  return out;
 }
 
 const cache = new Map<string, { at: number; conn: Connection | null }>();
@@ -35,7 +56,7 @@ export async function loadConnection(env: Env, id: string): Promise<Connection |
         name: row.name,
         channel: row.channel,
         secret: await decryptSecret(env.SECRETS_KEY, row.secret_enc),
-        settings: JSON.parse(row.settings) as Record<string, unknown>,
+        settings: await unsealSettings(env.SECRETS_KEY, JSON.parse(row.settings) as Record<string, unknown>),
       }
     : null;
   if (cache.size > 1000) cache.clear();

@@ -1,14 +1,135 @@
-// PLACEHOLDER written by the lead so the order path compiles and runs before the inventory
-// saga lands. The inventory engineer owns this file: overwrite it entirely.
+/**
+ * The order side of inventory: a saga over the per-SKU InventoryDOs.
+ *
+ * An order's lines live in different SKUs' objects, so no single transaction covers them. Each
+ * line's reserve is idempotent per (orderId, lineNo) in its DO, so the saga is: reserve every
+ * line; if any call fails, release every line of the order (reason "compensation", which lets
+ * the lines be reserved afresh) and throw, so the caller retries and converges on one outcome.
+ */
+import { channelPolicySchema, type PolicyOrDefault } from "../core/inventory/policy";
+import type { ReserveOutput } from "../durable-objects/inventory-do";
 import type { Env } from "./env";
 
 export type LineRequest = { lineNo: number; sku: string; quantity: number };
-export async function loadPolicy(_env: Env, _channel: string): Promise<Record<string, unknown>> {
-  return {};
+export type LineOutcome = LineRequest & { reserved: number; backordered: number; rejected: number };
+export type OrderReservationStatus = "reserved" | "partially_reserved" | "backordered" | "rejected";
+
+const inventory = (env: Env, sku: string) => env.INVENTORY.getByName(sku);
+
+/**
+ * Calls a SKU's DO, retrying errors the runtime marks retryable (never `overloaded`), with a new
+ * stub each attempt (a failed stub may be broken). Only for idempotent calls.
+ */
+export async function withRetry<T>(env: Env, sku: string, call: (stub: ReturnType<typeof inventory>) => Promise<T>, attempts = 3): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await call(inventory(env, sku));
+    } catch (e) {
+      const f = e as { retryable?: boolean; overloaded?: boolean };
+      if (i >= attempts || !f.retryable || f.overloaded) throw e;
+      await new Promise((r) => setTimeout(r, Math.random() * 50 * 2 ** i));
+    }
+  }
 }
-export async function reserveOrder(_env: Env, req: { orderId: string; channel: string; lines: LineRequest[]; policy: unknown; at: number }) {
-  return { status: "backordered" as const, lines: req.lines.map((l) => ({ ...l, reserved: 0, backordered: l.quantity })) };
+
+/**
+ * The channel's policy from D1 `channel_policies`, or `null` for the default policy: every
+ * location the SKU has (ascending id), no caps, no backorder, splits allowed. A stored policy that
+ * no longer validates is treated as absent and logged.
+ */
+export async function loadPolicy(env: Env, channel: string): Promise<PolicyOrDefault> {
+  const row = await env.DB.prepare("SELECT policy FROM channel_policies WHERE channel = ?").bind(channel).first<{ policy: string }>();
+  if (!row) return null;
+  const parsed = channelPolicySchema.safeParse(JSON.parse(row.policy));
+  if (parsed.success) return parsed.data;
+  console.error(JSON.stringify({ level: "error", msg: "invalid channel policy ignored", channel }));
+  return null;
 }
-export async function releaseOrder(_env: Env, _orderId: string, lines: { lineNo: number }[]): Promise<number> {
-  return lines.length * 0;
+
+/** reserved: every unit held; partially_reserved: some held; backordered: none held, some backordered; rejected: nothing. */
+export function orderStatus(lines: Pick<LineOutcome, "quantity" | "reserved" | "backordered">[]): OrderReservationStatus {
+  const wanted = lines.reduce((s, l) => s + l.quantity, 0);
+  const reserved = lines.reduce((s, l) => s + l.reserved, 0);
+  const backordered = lines.reduce((s, l) => s + l.backordered, 0);
+  if (reserved === wanted) return "reserved";
+  if (reserved > 0) return "partially_reserved";
+  return backordered > 0 ? "backordered" : "rejected";
+}
+
+/**
+ * Reserves every line of an order in its SKU's InventoryDO (in parallel; lines of one SKU
+ * serialise in that object). Safe to call again with the same order: held lines return their
+ * first outcome.
+ *
+ * @example await reserveOrder(env, { orderId, channel: "web", lines: [{ lineNo: 1, sku: "A", quantity: 2 }], policy: await loadPolicy(env, "web"), at: Date.now() })
+ */
+export async function reserveOrder(
+  env: Env,
+  req: { orderId: string; channel: string; lines: LineRequest[]; policy: PolicyOrDefault; at: number },
+): Promise<{ status: OrderReservationStatus; lines: LineOutcome[] }> {
+  const results = await Promise.allSettled(
+    req.lines.map((l) =>
+      withRetry(env, l.sku, (s) =>
+        s.reserve({ orderId: req.orderId, lineNo: l.lineNo, sku: l.sku, quantity: l.quantity, channel: req.channel, policy: req.policy, at: req.at }),
+      ),
+    ),
+  );
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+  if (failed) {
+    // A call that failed may still have committed: release every line, not just the ones that answered.
+    await releaseOrder(env, req.orderId, req.lines, "compensation").catch(() => undefined);
+    throw failed.reason instanceof Error ? failed.reason : new Error(String(failed.reason));
+  }
+  const lines = req.lines.map((l, i) => {
+    const r = (results[i] as PromiseFulfilledResult<ReserveOutput>).value;
+    return { lineNo: l.lineNo, sku: l.sku, quantity: l.quantity, reserved: r.reserved, backordered: r.backordered, rejected: r.rejected };
+  });
+  return { status: orderStatus(lines), lines };
+}
+
+/**
+ * Releases the order's holds in each of its SKUs' objects; returns the units released.
+ * `reason: "cancel"` is final (a late duplicate reserve of those lines holds nothing); any other
+ * reason (the default, used for revisions) lets the lines be reserved again.
+ */
+export async function releaseOrder(env: Env, orderId: string, lines: { lineNo: number; sku: string }[], reason = "release"): Promise<number> {
+  const bySku = new Map<string, number[]>();
+  for (const l of lines) bySku.set(l.sku, [...(bySku.get(l.sku) ?? []), l.lineNo]);
+  const released = await Promise.all(
+    [...bySku].map(([sku, lineNos]) =>
+      Promise.all(lineNos.map((lineNo) => withRetry(env, sku, (s) => s.release({ orderId, lineNo, reason })))).then((rs) => rs.reduce((n, r) => n + r.released, 0)),
+    ),
+  );
+  return released.reduce((a, b) => a + b, 0);
+}
+
+/**
+ * Shipped units of an order: at each item's location its held units become shipped (on-hand
+ * drops when the ERP has the order). Pass a stable `eventId` per item (say
+ * `<shipment eventId>:<sku>`): the DO dedupes on it, so a retried call consumes nothing twice.
+ * Without one, a retry after a lost answer would consume again.
+ */
+export async function consumeShipment(
+  env: Env,
+  orderId: string,
+  items: { sku: string; quantity: number; location: string; lineNo?: number; eventId?: string }[],
+  at = Date.now(),
+): Promise<{ sku: string; location: string; consumed: number; excess: number; duplicate: boolean }[]> {
+  return Promise.all(
+    items.map((l) => {
+      const input = { orderId, location: l.location, quantity: l.quantity, at, ...(l.lineNo !== undefined ? { lineNo: l.lineNo } : {}), ...(l.eventId ? { eventId: l.eventId } : {}) };
+      // Only a deduped call is safe to retry.
+      const call = (s: ReturnType<typeof inventory>) => s.consume(input);
+      return (l.eventId ? withRetry(env, l.sku, call) : call(inventory(env, l.sku))).then((r) => ({ sku: l.sku, location: l.location, ...r }));
+    }),
+  );
+}
+
+/**
+ * The ERP accepted the order (`at`, ms: when Switchyard learned it): from the first snapshot at
+ * or after `at`, its holds count as inside the ERP's committed. Dispatch calls this on ERP 2xx/409.
+ */
+export async function markOrderSeenByErp(env: Env, req: { orderId: string; skus: string[]; at: number }): Promise<number> {
+  const marked = await Promise.all([...new Set(req.skus)].map((sku) => withRetry(env, sku, (s) => s.markSeenByErp({ orderId: req.orderId, at: req.at }))));
+  return marked.reduce((n, r) => n + r.marked, 0);
 }

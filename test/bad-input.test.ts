@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { call, createKey, postOrder, sampleOrder, uid } from "./helpers";
+import { call, createKey, postOrder, sampleOrder, stockedOrder, uid } from "./helpers";
 
 type Problem = { type: string; title: string; status: number; detail?: string; errors?: { path: string; message: string }[] };
 
@@ -44,7 +44,7 @@ describe("bad input to POST /v1/orders", () => {
 
   it("requires an Idempotency-Key", async () => {
     const key = await createKey();
-    const body = sampleOrder();
+    const body = await stockedOrder();
     const p = await problem(await postOrder(key, body, null), 400);
     expect(p.errors![0]!.path).toBe("header.Idempotency-Key");
     await notStored(key, body.channel, body.externalId);
@@ -60,7 +60,7 @@ describe("bad input to POST /v1/orders", () => {
   it("treats SQL-looking strings as data", async () => {
     const key = await createKey();
     const externalId = `PO'); DROP TABLE orders;-- ${uid()}`;
-    const res = await postOrder(key, sampleOrder({ externalId }));
+    const res = await postOrder(key, await stockedOrder({ externalId }));
     expect(res.status).toBe(201);
     const found = await call(`/v1/orders?channel=b2b-portal&externalId=${encodeURIComponent(externalId)}`, { headers: { authorization: `Bearer ${key}` } });
     expect(found.status).toBe(200);

@@ -1,12 +1,12 @@
 import { createExecutionContext, createMessageBatch, env, getQueueResult } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import dispatch from "../workers/dispatch/index";
-import { admin, call, createKey, erpBookings, erpRule, getOrder, postOrder, sampleOrder, uid, waitForOrder } from "./helpers";
+import { admin, call, createKey, erpBookings, erpRule, getOrder, postOrder, sampleOrder, stockedOrder, uid, waitForOrder } from "./helpers";
 
 describe("ERP dispatch", () => {
   it("retries transient failures and records every attempt on the timeline", async () => {
     const key = await createKey();
-    const body = sampleOrder();
+    const body = await stockedOrder();
     await erpRule({ match: body.externalId, status: 503, failTimes: 2 });
     const { orderId } = (await (await postOrder(key, body)).json()) as { orderId: string };
     const o = await waitForOrder(key, orderId, (x) => x.status === "erp_accepted");
@@ -17,7 +17,7 @@ describe("ERP dispatch", () => {
 
   it("turns a 422 into an exception carrying the ERP's reason, without retrying", async () => {
     const key = await createKey();
-    const body = sampleOrder();
+    const body = await stockedOrder();
     await erpRule({ match: body.externalId, status: 422, rejectReason: "customer CUST-1 is on credit hold" });
     const { orderId } = (await (await postOrder(key, body)).json()) as { orderId: string };
     const o = await waitForOrder(key, orderId, (x) => x.status === "exception");
@@ -29,7 +29,7 @@ describe("ERP dispatch", () => {
 
   it("treats 409 from the ERP as already booked", async () => {
     const key = await createKey();
-    const body = sampleOrder();
+    const body = await stockedOrder();
     await erpRule({ match: body.externalId, status: 409, failTimes: 1 });
     const { orderId } = (await (await postOrder(key, body)).json()) as { orderId: string };
     const o = await waitForOrder(key, orderId, (x) => x.status === "erp_accepted");
@@ -38,7 +38,7 @@ describe("ERP dispatch", () => {
 
   it("dead-letters an order when the ERP stays down, and a replay books it exactly once", async () => {
     const key = await createKey();
-    const body = sampleOrder();
+    const body = await stockedOrder();
     const maxAttempts = Number(env.ERP_MAX_ATTEMPTS);
     await erpRule({ match: body.externalId, status: 503, failTimes: maxAttempts });
     const { orderId } = (await (await postOrder(key, body)).json()) as { orderId: string };
@@ -62,8 +62,8 @@ describe("ERP dispatch", () => {
 
   it("honours Retry-After and acks or retries each message on its own", async () => {
     const key = await createKey();
-    const ok = sampleOrder();
-    const slow = sampleOrder();
+    const ok = await stockedOrder();
+    const slow = await stockedOrder();
     await erpRule({ match: slow.externalId, status: 429, retryAfter: 120, failTimes: 100 });
     await erpRule({ match: ok.externalId, status: 503, failTimes: 100 }); // hold the live consumer off
     const a = (await (await postOrder(key, ok)).json()) as { orderId: string; orchestrationId: string };
@@ -87,12 +87,12 @@ describe("ERP dispatch", () => {
 
   it("re-enqueues orders the outbox sweeper finds stuck", async () => {
     const key = await createKey();
-    const body = sampleOrder();
+    const body = await stockedOrder();
     await erpRule({ match: body.externalId, status: 503, failTimes: 1 });
     const { orderId } = (await (await postOrder(key, body)).json()) as { orderId: string };
     await waitForOrder(key, orderId, (x) => x.status === "erp_accepted");
     // Simulate a lost send: an order recorded as pending that nobody moved for an hour.
-    const other = sampleOrder();
+    const other = await stockedOrder();
     await erpRule({ match: other.externalId, status: 503, failTimes: 1000 });
     const stuck = (await (await postOrder(key, other)).json()) as { orderId: string };
     await env.DB.prepare("UPDATE orders SET dispatch_state = 'pending', updated_at = '2020-01-01T00:00:00.000Z' WHERE id = ?").bind(stuck.orderId).run();

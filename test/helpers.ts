@@ -23,6 +23,21 @@ export async function createKey(scopes: string[] = ["orders:write", "orders:read
   return ((await res.json()) as { key: string }).key;
 }
 
+/** Gives `sku` stock at `location` through an ERP snapshot, as the ERP would report it. */
+export async function stock(sku: string, onHand: number, location = "DC1") {
+  const res = await admin("/v1/inventory/events", "POST", {
+    events: [{ eventId: uid("snap"), source: "erp", type: "snapshot", sku, location, asOf: new Date(Date.now() - 60_000).toISOString(), quantities: { onHand, committed: 0 } }],
+  });
+  expect(res.status).toBe(202);
+}
+
+/** A sample order whose SKU has stock, so it is reserved and flows to the ERP. */
+export async function stockedOrder(overrides: Record<string, unknown> = {}, onHand = 100) {
+  const body = sampleOrder(overrides);
+  for (const l of body.lines as { sku: string }[]) await stock(l.sku, onHand);
+  return body;
+}
+
 export function sampleOrder(overrides: Record<string, unknown> = {}) {
   return {
     channel: "b2b-portal",

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { call, createKey, erpBookings, getOrder, postOrder, sampleOrder, uid, waitForOrder } from "./helpers";
+import { call, createKey, erpBookings, getOrder, postOrder, sampleOrder, stockedOrder, uid, waitForOrder } from "./helpers";
 
 describe("POST /v1/orders", () => {
   it("accepts an order, reserves it and books it in the ERP once, with a timeline", async () => {
     const key = await createKey();
-    const body = sampleOrder();
+    const body = await stockedOrder();
     const res = await postOrder(key, body);
     expect(res.status).toBe(201);
     const created = (await res.json()) as { orderId: string; status: string; lines: { sku: string; quantity: number; reserved: number; backordered: number }[] };
@@ -26,7 +26,7 @@ describe("POST /v1/orders", () => {
 
   it("replays the first answer for the same key and body, and refuses another body under that key", async () => {
     const key = await createKey();
-    const body = sampleOrder();
+    const body = await stockedOrder();
     const idem = uid("idem");
     const first = await postOrder(key, body, idem);
     const firstBody = await first.text();
@@ -46,7 +46,7 @@ describe("POST /v1/orders", () => {
 
   it("dedupes the same order sent under another key by business identity", async () => {
     const key = await createKey();
-    const body = sampleOrder();
+    const body = await stockedOrder();
     const a = (await (await postOrder(key, body)).json()) as { orderId: string };
     const res = await postOrder(key, body);
     expect(res.status).toBe(200);
@@ -58,7 +58,7 @@ describe("POST /v1/orders", () => {
 
   it("finds an order by channel and external id, and 404s an unknown one", async () => {
     const key = await createKey();
-    const body = sampleOrder();
+    const body = await stockedOrder();
     const { orderId } = (await (await postOrder(key, body)).json()) as { orderId: string };
     const found = await call(`/v1/orders?channel=${body.channel}&externalId=${body.externalId}`, { headers: { authorization: `Bearer ${key}` } });
     expect(((await found.json()) as { orderId: string }).orderId).toBe(orderId);
@@ -69,7 +69,7 @@ describe("POST /v1/orders", () => {
 
   it("cancels an order and releases its holds", async () => {
     const key = await createKey();
-    const { orderId } = (await (await postOrder(key, sampleOrder())).json()) as { orderId: string };
+    const { orderId } = (await (await postOrder(key, await stockedOrder())).json()) as { orderId: string };
     const res = await call(`/v1/orders/${orderId}/cancel`, { method: "POST", headers: { authorization: `Bearer ${key}` }, json: { reason: "customer changed mind" } });
     expect(res.status).toBe(200);
     const o = await getOrder(key, orderId);

@@ -1,6 +1,104 @@
+/**
+ * Availability Worker: the public read edge for available-to-promise (availability:read).
+ *
+ * Answers from KV, the projection each SKU's InventoryDO writes at most once a second per key.
+ * KV may be up to about a minute stale, which is harmless while stock is comfortable and is
+ * exactly how a stale answer oversells when it is low: so when the cached figure is at or below
+ * `LOW_STOCK_THRESHOLD` (default 5), or missing, the answer comes from the SKU's InventoryDO
+ * instead. Each item says which: `source: "cache" | "authoritative"`, and `asOf`.
+ */
+import { Hono, type Context } from "hono";
+import { z } from "zod";
+import type { PolicyOrDefault } from "../../core/inventory/policy";
 import type { Env } from "../../lib/env";
+import { notFound, onError, parseJsonBody, ProblemError, requireScope, type AppEnv } from "../../lib/http";
+import { KV_KEY, type Projected } from "../../lib/inventory-projection";
+import { loadPolicy } from "../../lib/reservations";
+
+export type AvailabilityItem = Projected & { source: "cache" | "authoritative" };
+
+const MAX_SKUS = 100;
+/** Seconds a client may reuse a comfortable (cached) figure; low-stock answers must be revalidated. */
+const CACHE_MAX_AGE = 5;
+
+const sku = z.string().trim().min(1).max(120);
+const channel = z.string().trim().min(1).max(100);
+const querySchema = z.strictObject({ channel, skus: z.array(sku).min(1).max(MAX_SKUS) });
+
+const threshold = (env: Env) => {
+  const n = Number(env.LOW_STOCK_THRESHOLD ?? "5");
+  return Number.isFinite(n) ? n : 5;
+};
+
+/** One SKU's figure: KV when comfortably above the threshold, else the DO (with the channel's policy). */
+async function lookup(env: Env, ch: string, s: string, policy: () => Promise<PolicyOrDefault>): Promise<AvailabilityItem> {
+  const cached = await env.AVAILABILITY_KV.get<Projected>(KV_KEY(ch, s), "json");
+  if (cached && cached.available > threshold(env)) return { ...cached, source: "cache" };
+  const fresh = await env.INVENTORY.getByName(s).availability(ch, await policy());
+  return { ...fresh, sku: s, source: "authoritative" };
+}
+
+/** The policy is read at most once per request, and only if some SKU needs the DO. */
+function lazyPolicy(env: Env, ch: string): () => Promise<PolicyOrDefault> {
+  let p: Promise<PolicyOrDefault> | null = null;
+  return () => (p ??= loadPolicy(env, ch));
+}
+
+/**
+ * A weak validator over the figures only (sku, channel, available, source): an authoritative
+ * answer's `asOf` is "now" on every call, and a client revalidating wants to know whether the
+ * numbers changed, which is what a weak ETag promises.
+ */
+async function etagOf(items: AvailabilityItem[]): Promise<string> {
+  const figures = JSON.stringify(items.map((i) => [i.sku, i.channel, i.available, i.source]));
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(figures)));
+  return `W/"${[...digest.slice(0, 16)].map((b) => b.toString(16).padStart(2, "0")).join("")}"`;
+}
+
+function matches(ifNoneMatch: string | undefined, etag: string): boolean {
+  if (!ifNoneMatch) return false;
+  // If-None-Match uses the weak comparison (RFC 9110 §13.1.2).
+  const opaque = (t: string) => t.trim().replace(/^W\//, "");
+  return ifNoneMatch.trim() === "*" || ifNoneMatch.split(",").some((t) => opaque(t) === opaque(etag));
+}
+
+/** JSON with a strong ETag; `If-None-Match` → 304. Authoritative (low-stock) answers are `no-cache`. */
+async function answer(c: Context<AppEnv>, body: unknown, items: AvailabilityItem[]): Promise<Response> {
+  const text = JSON.stringify(body);
+  const etag = await etagOf(items);
+  const headers = {
+    etag,
+    "cache-control": items.some((i) => i.source === "authoritative") ? "private, no-cache" : `private, max-age=${CACHE_MAX_AGE}`,
+    vary: "authorization",
+  };
+  if (matches(c.req.header("if-none-match"), etag)) return new Response(null, { status: 304, headers });
+  return new Response(text, { status: 200, headers: { ...headers, "content-type": "application/json" } });
+}
+
+export const app = new Hono<AppEnv>();
+app.onError(onError);
+app.notFound(notFound);
+app.use("/v1/availability/*", requireScope("availability:read"));
+
+app.post("/v1/availability/query", async (c) => {
+  const { data } = await parseJsonBody(c, querySchema);
+  const policy = lazyPolicy(c.env, data.channel);
+  const items = await Promise.all([...new Set(data.skus)].map((s) => lookup(c.env, data.channel, s, policy)));
+  return answer(c, { items }, items);
+});
+
+app.get("/v1/availability/:sku", async (c) => {
+  const s = sku.safeParse(c.req.param("sku"));
+  const ch = channel.safeParse(c.req.query("channel") ?? "");
+  const errors = [
+    ...(s.success ? [] : [{ path: "sku", message: "must be 1–120 characters" }]),
+    ...(ch.success ? [] : [{ path: "channel", message: "the channel query parameter is required" }]),
+  ];
+  if (!s.success || !ch.success) throw new ProblemError(400, "Validation failed", "One or more fields are invalid.", errors);
+  const item = await lookup(c.env, ch.data, s.data, lazyPolicy(c.env, ch.data));
+  return answer(c, item, [item]);
+});
+
 export default {
-  async fetch() { return new Response("todo", { status: 501 }); },
-  async queue() {},
-  async scheduled() {},
+  fetch: app.fetch,
 } satisfies ExportedHandler<Env>;

@@ -14,7 +14,7 @@ function log(level: "info" | "warn" | "error", msg: string, fields: Record<strin
   console.log(JSON.stringify({ level, msg, ...fields }));
 }
 
-export async function handleDispatch(msg: Message<DispatchMessage>, env: Env): Promise<void> {
+export async function handleDispatch(msg: Message<Exclude<DispatchMessage, { kind: "channel.hydrate" }>>, env: Env): Promise<void> {
   const m = msg.body;
   const base = { baseSeconds: Number(env.RETRY_BASE_SECONDS ?? "2") };
   try {

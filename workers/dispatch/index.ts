@@ -7,6 +7,7 @@ import type { Env } from "../../lib/env";
 import type { DispatchMessage, EventMessage } from "../../lib/messages";
 import { handleDeadLetter } from "./dead-letters";
 import { handleDispatch } from "./erp-consumer";
+import { handleHydrate } from "./hydrate";
 import { sweepOutbox } from "./outbox-sweeper";
 
 export function queueRole(name: string): "dispatch" | "dispatch-dlq" | "events" | "events-dlq" | "unknown" {
@@ -24,8 +25,11 @@ export default {
     await Promise.all(
       batch.messages.map((msg) => {
         switch (role) {
-          case "dispatch":
-            return handleDispatch(msg as Message<DispatchMessage>, env);
+          case "dispatch": {
+            const m = msg as Message<DispatchMessage>;
+            if (m.body.kind === "channel.hydrate") return handleHydrate(m as Message<Extract<DispatchMessage, { kind: "channel.hydrate" }>>, env);
+            return handleDispatch(m as Message<Exclude<DispatchMessage, { kind: "channel.hydrate" }>>, env);
+          }
           case "dispatch-dlq":
           case "events-dlq":
             return handleDeadLetter(msg as Message<DispatchMessage | EventMessage>, batch.queue, env);

@@ -8,6 +8,10 @@ import { notFound, onError, type AppEnv } from "../../lib/http";
 import { adminRoutes } from "./routes/admin";
 import { opsRoutes } from "./routes/ops";
 import { orderRoutes } from "./routes/orders";
+import { webhookRoutes } from "./routes/webhooks";
+import { ediRoutes } from "./routes/edi";
+import { shipmentRoutes } from "./routes/shipments";
+import { inventoryRoutes } from "./routes/inventory";
 
 export { TransactionDO } from "../../durable-objects/transaction-do";
 export { InventoryDO } from "../../durable-objects/inventory-do";
@@ -20,7 +24,11 @@ app.get("/", (c) => c.json({ service: "switchyard", docs: "see README.md", ops: 
 app.get("/healthz", (c) => c.json({ ok: true }));
 app.route("/v1/admin", adminRoutes);
 app.route("/v1/orders", orderRoutes);
+app.route("/v1/webhooks", webhookRoutes);
+app.route("/v1/edi", ediRoutes);
 app.route("/", opsRoutes);
+app.route("/", shipmentRoutes);
+app.route("/v1/inventory", inventoryRoutes);
 app.all("/v1/availability/*", async (c) => {
   if (!c.env.AVAILABILITY) return notFound(c);
   return c.env.AVAILABILITY.fetch(c.req.raw);

@@ -6,7 +6,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { encryptSecret, sha256Hex, toBase64 } from "../../../core/crypto";
 import { channelPolicySchema } from "../../../core/inventory/policy";
-import { CONNECTION_KINDS, forgetConnection } from "../../../lib/connections";
+import { CONNECTION_KINDS, forgetConnection, maskSettings, sealSettings } from "../../../lib/connections";
 import { forgetCachedKeys, parseJsonBody, ProblemError, requireAdmin, validate, type AppEnv } from "../../../lib/http";
 import { newId } from "../../../lib/ids";
 
@@ -42,7 +42,7 @@ const connectionView = (r: ConnectionRow) => ({
   kind: r.kind,
   name: r.name,
   channel: r.channel,
-  settings: JSON.parse(r.settings) as Record<string, unknown>,
+  settings: maskSettings(JSON.parse(r.settings) as Record<string, unknown>),
   createdAt: r.created_at,
   updatedAt: r.updated_at,
 });
@@ -64,7 +64,7 @@ adminRoutes.put("/connections/:id", async (c) => {
      ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, name = excluded.name, channel = excluded.channel,
        secret_enc = excluded.secret_enc, settings = excluded.settings, updated_at = excluded.updated_at`,
   )
-    .bind(id, data.kind, data.name ?? null, channel, sealed, JSON.stringify({ ...settings, channel }), now, now)
+    .bind(id, data.kind, data.name ?? null, channel, sealed, JSON.stringify(await sealSettings(c.env.SECRETS_KEY, { ...settings, channel })), now, now)
     .run();
   forgetConnection(id);
   const row = await c.env.DB.prepare("SELECT * FROM connections WHERE id = ?").bind(id).first<ConnectionRow>();

@@ -1,0 +1,1 @@
+export { amazonAdapter } from "./adapter";

@@ -1,0 +1,2 @@
+export { bigcommerceAdapter } from "./adapter";
+export { BIGCOMMERCE_STATUSES, bigcommerceOrderToCanonical } from "./order";

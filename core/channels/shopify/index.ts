@@ -1,0 +1,1 @@
+export { shopifyAdapter } from "./adapter";

@@ -1,0 +1,2 @@
+export { standardAdapter } from "./adapter";
+export { TOLERANCE_SECONDS } from "./signature";

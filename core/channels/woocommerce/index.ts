@@ -1,0 +1,1 @@
+export { woocommerceAdapter } from "./adapter";

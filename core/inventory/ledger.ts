@@ -1,0 +1,231 @@
+/**
+ * The operations of one SKU's inventory authority, written once against `InventoryStore`: the
+ * InventoryDO runs each inside one `transactionSync` over SQLite, the tests over `MemoryStore`.
+ *
+ * Every write goes through `#writeRow`, which moves the counters by exactly the row's change of
+ * contribution, and every operation ends by re-deriving the counters it touched from the rows
+ * (`assertTotals`). A mismatch throws, and in the DO the throw rolls the transaction back: rows
+ * and totals cannot drift (DESIGN invariant 3).
+ */
+import type { InventoryEvent } from "../canonical";
+import { allocateLine, channelPool, type Allocation } from "./allocate";
+import { applyInventoryEvent, type EventOutcome, type LocationState } from "./events";
+import { published, type PolicyOrDefault } from "./policy";
+import { emptyPosition, free, noHolds, sellable, type Holds } from "./position";
+import type { InventoryStore, LineRecord } from "./store";
+import { consumeEffect, contribution, isSettled, releaseEffect, sumHolds, type ReservationRow, type Watermarks } from "./watermark";
+
+export class InvariantError extends Error {
+  override name = "InvariantError";
+}
+
+export interface ReserveRequest {
+  orderId: string;
+  lineNo: number;
+  quantity: number;
+  channel: string;
+  policy: PolicyOrDefault;
+  /** ms; the reservation's createdAt. */
+  at: number;
+}
+export interface ReserveResult {
+  reserved: number;
+  backordered: number;
+  rejected: number;
+  allocations: Allocation[];
+  /** true when this is the first outcome returned again. */
+  replayed: boolean;
+}
+
+const NO_W: Watermarks = { watermark: null, onHandAsOf: null };
+const watermarksOf = (s: InventoryStore, location: string): Watermarks => s.location(location)?.position ?? NO_W;
+const add = (a: Holds, b: Holds, sign = 1): Holds => ({
+  held: a.held + sign * b.held,
+  heldSeen: a.heldSeen + sign * b.heldSeen,
+  shippedUnseen: a.shippedUnseen + sign * b.shippedUnseen,
+});
+
+/** Holds at a location over all channels (from the counters). */
+export function holdsAt(s: InventoryStore, location: string): Holds {
+  return [...s.totals(location).values()].reduce((h, x) => add(h, x), noHolds());
+}
+
+export function sellableByLocation(s: InventoryStore): Map<string, number> {
+  return new Map(s.locations().map((l) => [l, sellable(s.location(l)!.position, holdsAt(s, l))]));
+}
+
+/** Replaces a row (or creates/deletes it), moving the counters by its change of contribution. */
+function writeRow(s: InventoryStore, before: ReservationRow | null, after: ReservationRow | null): void {
+  const row = (after ?? before)!;
+  const w = watermarksOf(s, row.location);
+  const totals = s.totals(row.location).get(row.channel) ?? noHolds();
+  let next = totals;
+  if (before) next = add(next, contribution(before, w), -1);
+  if (after) next = add(next, contribution(after, w));
+  s.setTotals(row.location, row.channel, next);
+  if (after && !isSettled(after, w)) s.putRow(after);
+  else s.deleteRow(row.orderId, row.lineNo, row.location);
+}
+
+/** After a watermark moved, rows change contribution without changing: re-derive the counters. */
+function rebaseTotals(s: InventoryStore, location: string): void {
+  const w = watermarksOf(s, location);
+  const rows = s.rowsAt(location);
+  const channels = new Set([...s.totals(location).keys(), ...rows.map((r) => r.channel)]);
+  for (const c of channels) s.setTotals(location, c, sumHolds(rows.filter((r) => r.channel === c), w));
+  for (const r of rows) if (isSettled(r, w)) s.deleteRow(r.orderId, r.lineNo, r.location);
+}
+
+/** Throws unless the counters of each location equal the sum of its rows, per channel. */
+export function assertTotals(s: InventoryStore, locations: Iterable<string>): void {
+  for (const l of new Set(locations)) {
+    const w = watermarksOf(s, l);
+    const rows = s.rowsAt(l);
+    const totals = s.totals(l);
+    for (const c of new Set([...totals.keys(), ...rows.map((r) => r.channel)])) {
+      const want = sumHolds(rows.filter((r) => r.channel === c), w);
+      const have = totals.get(c) ?? noHolds();
+      if (want.held !== have.held || want.heldSeen !== have.heldSeen || want.shippedUnseen !== have.shippedUnseen)
+        throw new InvariantError(`totals drift at ${l}/${c}: rows ${JSON.stringify(want)} totals ${JSON.stringify(have)}`);
+    }
+  }
+}
+
+function updatePosition(s: InventoryStore, location: string, onHand: number, committed: number): void {
+  if (onHand === 0 && committed === 0) return;
+  const st = s.location(location) ?? { position: emptyPosition(location), marks: {}, pending: [] };
+  s.putLocation({ ...st, position: { ...st.position, onHand: st.position.onHand + onHand, committed: st.position.committed + committed } });
+}
+
+/**
+ * Holds stock for one order line. Idempotent per (orderId, lineNo): while the line's record
+ * exists a repeat returns it unchanged. Never holds more than a location's free stock, nor more
+ * than the channel's enforced pool; the rest is backordered or rejected per policy.
+ */
+export function reserve(s: InventoryStore, req: ReserveRequest): ReserveResult {
+  const prior = s.line(req.orderId, req.lineNo);
+  if (prior) return { reserved: prior.reserved, backordered: prior.backordered, rejected: prior.rejected, allocations: prior.allocations, replayed: true };
+  const d = allocateLine(req.quantity, req.policy, sellableByLocation(s), s.channelHeld(req.channel));
+  for (const a of d.allocations) {
+    const before = s.rowsOf(req.orderId, req.lineNo).find((r) => r.location === a.location) ?? null;
+    // A line re-reserved after a revision release is new to the ERP: its seen mark starts over.
+    const base = before ?? { orderId: req.orderId, lineNo: req.lineNo, location: a.location, channel: req.channel, held: 0, shipped: 0, shippedAt: null, createdAt: req.at, seenAt: null };
+    writeRow(s, before, { ...base, held: base.held + a.quantity, createdAt: req.at, seenAt: null });
+  }
+  const record: LineRecord = { orderId: req.orderId, lineNo: req.lineNo, channel: req.channel, requested: req.quantity, ...d, createdAt: req.at, state: d.reserved > 0 ? "held" : "closed" };
+  s.putLine(record);
+  const touched = d.allocations.map((a) => a.location);
+  assertTotals(s, touched);
+  for (const l of touched) {
+    const p = s.location(l)!.position;
+    if (free(p, holdsAt(s, l)) < 0) throw new InvariantError(`reserve would oversell ${l}`);
+    if (p.capacity !== null && holdsAt(s, l).held > p.capacity) throw new InvariantError(`reserve exceeds capacity at ${l}`);
+  }
+  if (req.policy?.pool !== undefined && d.reserved > 0 && s.channelHeld(req.channel) > req.policy.pool)
+    throw new InvariantError(`reserve exceeds the pool of ${req.channel}`);
+  return { ...d, replayed: false };
+}
+
+/**
+ * Releases an order's holds (one line or all). `reason: "cancel"` keeps the line's record as
+ * cancelled, so a late duplicate reserve cannot hold again; any other reason (a revision, a saga
+ * compensation) forgets it, so the next reserve of the line starts fresh. Idempotent.
+ * Returns the units released.
+ */
+export function release(s: InventoryStore, req: { orderId: string; lineNo?: number; reason: string }): number {
+  let released = 0;
+  const rows = s.rowsOf(req.orderId, req.lineNo);
+  for (const row of rows) {
+    const e = releaseEffect(row, row.held, watermarksOf(s, row.location));
+    updatePosition(s, row.location, e.onHand, e.committed);
+    writeRow(s, row, { ...row, held: row.held + e.held });
+    released -= e.held;
+  }
+  const lines = req.lineNo === undefined ? s.linesOf(req.orderId) : [s.line(req.orderId, req.lineNo)].filter((l) => l !== null);
+  for (const line of lines) {
+    if (req.reason === "cancel") s.putLine({ ...line, state: line.state === "held" ? "cancelled" : line.state });
+    else s.deleteLine(line.orderId, line.lineNo);
+  }
+  assertTotals(s, rows.map((r) => r.location));
+  return released;
+}
+
+/**
+ * Ships `quantity` from `location` for an order (one line or any of its lines, in line order):
+ * held units become shipped, any excess is a plain on-hand decrement. Deduped on `eventId`.
+ */
+export function consume(s: InventoryStore, req: { orderId: string; lineNo?: number; location: string; quantity: number; at: number; eventId?: string }): { consumed: number; excess: number; duplicate: boolean } {
+  if (req.eventId && s.seen(`consume:${req.eventId}`)) return { consumed: 0, excess: 0, duplicate: true };
+  const w = watermarksOf(s, req.location);
+  let left = req.quantity;
+  const rows = s.rowsOf(req.orderId, req.lineNo).filter((r) => r.location === req.location && r.held > 0).sort((a, b) => a.lineNo - b.lineNo);
+  for (const row of rows) {
+    if (left === 0) break;
+    const e = consumeEffect(row, Math.min(left, row.held), w);
+    updatePosition(s, row.location, e.onHand, e.committed);
+    writeRow(s, row, { ...row, held: row.held + e.held, shipped: row.shipped + e.shipped, shippedAt: e.shipped > 0 ? req.at : row.shippedAt });
+    left += e.held;
+    const line = s.line(row.orderId, row.lineNo);
+    if (line?.state === "held" && s.rowsOf(row.orderId, row.lineNo).every((r) => r.held === 0)) s.putLine({ ...line, state: "closed" });
+  }
+  if (left > 0) updatePosition(s, req.location, consumeEffect(null, left, w).onHand, 0);
+  if (req.eventId) s.remember(`consume:${req.eventId}`, req.at);
+  assertTotals(s, [req.location]);
+  return { consumed: req.quantity - left, excess: left, duplicate: false };
+}
+
+/** Records that the ERP accepted the order at `at` (the earliest known time wins). */
+export function markSeen(s: InventoryStore, req: { orderId: string; at: number; location?: string }): number {
+  const rows = s.rowsOf(req.orderId).filter((r) => req.location === undefined || r.location === req.location);
+  let marked = 0;
+  for (const row of rows) {
+    if (row.seenAt !== null && row.seenAt <= req.at) continue;
+    writeRow(s, row, { ...row, seenAt: req.at });
+    marked++;
+  }
+  assertTotals(s, rows.map((r) => r.location));
+  return marked;
+}
+
+/** Applies ERP/WMS/3PL events (all for this SKU), in order; a repeated eventId is "duplicate". */
+export function applyEvents(s: InventoryStore, events: InventoryEvent[], now: number): EventOutcome[] {
+  const touched = new Set<string>();
+  const outcomes = events.map((e): EventOutcome => {
+    if (s.seen(`event:${e.eventId}`)) return "duplicate";
+    s.remember(`event:${e.eventId}`, now);
+    const st: LocationState = s.location(e.location) ?? { position: emptyPosition(e.location), marks: {}, pending: [] };
+    const r = applyInventoryEvent(st, e);
+    if (r.outcome !== "accepted") return r.outcome;
+    s.putLocation(r.state);
+    if (r.state.position.watermark !== st.position.watermark || r.state.position.onHandAsOf !== st.position.onHandAsOf) rebaseTotals(s, e.location);
+    touched.add(e.location);
+    return "accepted";
+  });
+  assertTotals(s, touched);
+  return outcomes;
+}
+
+/** The channel's published figure (authoritative: from the counters, now). */
+export function availability(s: InventoryStore, channel: string, policy: PolicyOrDefault): number {
+  return published(policy, channelPool(policy, sellableByLocation(s)), s.channelHeld(channel));
+}
+
+export interface LocationView {
+  location: string;
+  position: LocationState["position"];
+  holds: Holds;
+  free: number;
+  sellable: number;
+}
+
+/** Every figure of the SKU, for ops and tests: positions, holds, free and sellable per location, held per channel. */
+export function describe(s: InventoryStore): { locations: LocationView[]; channels: Record<string, number> } {
+  const channels: Record<string, number> = {};
+  const locations = s.locations().map((l) => {
+    const position = s.location(l)!.position;
+    const holds = holdsAt(s, l);
+    for (const [c, h] of s.totals(l)) channels[c] = (channels[c] ?? 0) + h.held;
+    return { location: l, position, holds, free: free(position, holds), sellable: sellable(position, holds) };
+  });
+  return { locations, channels };
+}

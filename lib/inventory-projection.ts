@@ -1,0 +1,159 @@
+/**
+ * Projects a SKU's per-channel published figures out of its InventoryDO: KV `avail:<channel>:<sku>`
+ * (what the availability Worker serves), D1 `availability_projections` (ops, reconciliation) and
+ * an `inventory.availability_changed` row in D1 `outbound_events` for subscribers.
+ *
+ * Runs from the DO alarm only, never between a check and a write. Changes mark the projection
+ * due at most once a second (`markChanged`), so each KV key gets at most one write per second
+ * however many reservations land. A run is safe to repeat: KV and D1 writes are upserts, and the
+ * outbound event id is (sku, channel, per-channel sequence), committed only after the writes.
+ */
+import { channelPolicySchema, type PolicyOrDefault } from "../core/inventory/policy";
+import { availability } from "../core/inventory/ledger";
+import type { InventoryStore } from "../core/inventory/store";
+import type { Env } from "./env";
+import type { Timers } from "./inventory-timers";
+
+export const PROJECTION_SCHEMA = [
+  `CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value)`,
+  `CREATE TABLE IF NOT EXISTS channels (channel TEXT PRIMARY KEY)`,
+  `CREATE TABLE IF NOT EXISTS projections (channel TEXT PRIMARY KEY, available INTEGER NOT NULL, seq INTEGER NOT NULL, written_at INTEGER NOT NULL)`,
+  `CREATE TABLE IF NOT EXISTS sync_lag (id INTEGER PRIMARY KEY AUTOINCREMENT, channel TEXT NOT NULL, source_at INTEGER, received_at INTEGER, written_at INTEGER NOT NULL)`,
+];
+
+export const KV_KEY = (channel: string, sku: string) => `avail:${channel}:${sku}`;
+export const MIN_WRITE_INTERVAL_MS = 1000;
+const POLICY_CACHE_MS = 5000;
+const LAG_SAMPLES = 200;
+
+export interface Projected {
+  sku: string;
+  channel: string;
+  available: number;
+  asOf: string;
+}
+
+export class Projector {
+  #policies: { at: number; map: Map<string, PolicyOrDefault> } | null = null;
+  constructor(
+    private readonly storage: DurableObjectStorage,
+    private readonly env: Env,
+    private readonly store: InventoryStore,
+    private readonly timers: Timers,
+  ) {}
+
+  #meta(key: string): number | null {
+    const [r] = this.storage.sql.exec<{ value: number | null }>("SELECT value FROM meta WHERE key = ?", key).toArray();
+    return r?.value ?? null;
+  }
+  #setMeta(key: string, value: number | null): void {
+    this.storage.sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", key, value);
+  }
+  #minMeta(key: string, value: number): void {
+    const cur = this.#meta(key);
+    this.#setMeta(key, cur === null ? value : Math.min(cur, value));
+  }
+
+  /** Synchronous, inside the change's transaction: remember the oldest unprojected fact and make the run due. */
+  markChanged(sourceAt: number, now: number, channel?: string): void {
+    if (channel) this.storage.sql.exec("INSERT OR IGNORE INTO channels (channel) VALUES (?)", channel);
+    this.#minMeta("pending_source_at", sourceAt);
+    this.#minMeta("pending_received_at", now);
+    this.timers.schedule("project", Math.max(now, (this.#meta("last_run_at") ?? 0) + MIN_WRITE_INTERVAL_MS));
+  }
+
+  /** Configured policies (D1), cached a few seconds: read outside any check-then-write. */
+  async policies(now: number): Promise<Map<string, PolicyOrDefault>> {
+    if (this.#policies && now - this.#policies.at < POLICY_CACHE_MS) return this.#policies.map;
+    const { results } = await this.env.DB.prepare("SELECT channel, policy FROM channel_policies").all<{ channel: string; policy: string }>();
+    const map = new Map<string, PolicyOrDefault>();
+    for (const r of results) {
+      const parsed = channelPolicySchema.safeParse(JSON.parse(r.policy));
+      if (parsed.success) map.set(r.channel, parsed.data);
+      else console.error(JSON.stringify({ level: "error", msg: "invalid channel policy ignored", channel: r.channel }));
+    }
+    this.#policies = { at: now, map };
+    return map;
+  }
+
+  /** Writes every channel figure that changed since it was last written. */
+  async run(sku: string, now: number): Promise<Projected[]> {
+    const taken = this.storage.transactionSync(() => {
+      const t = { sourceAt: this.#meta("pending_source_at"), receivedAt: this.#meta("pending_received_at") };
+      this.#setMeta("pending_source_at", null);
+      this.#setMeta("pending_received_at", null);
+      this.#setMeta("last_run_at", now);
+      this.timers.clear("project");
+      return t;
+    });
+    try {
+      const policies = await this.policies(now);
+      const known = this.storage.sql.exec<{ channel: string }>("SELECT channel FROM channels").toArray().map((r) => r.channel);
+      const last = new Map(this.storage.sql.exec<{ channel: string; available: number; seq: number }>("SELECT channel, available, seq FROM projections").toArray().map((r) => [r.channel, r]));
+      const asOf = new Date(now).toISOString();
+      const changed: (Projected & { seq: number; previous: number | null })[] = [];
+      for (const channel of new Set([...policies.keys(), ...known])) {
+        const available = availability(this.store, channel, policies.get(channel) ?? null);
+        const prev = last.get(channel);
+        if (prev?.available === available) continue;
+        changed.push({ sku, channel, available, asOf, seq: (prev?.seq ?? 0) + 1, previous: prev?.available ?? null });
+      }
+      if (changed.length) await this.#write(changed, taken.sourceAt, now);
+      this.storage.transactionSync(() => {
+        for (const c of changed) {
+          this.storage.sql.exec("INSERT OR REPLACE INTO projections (channel, available, seq, written_at) VALUES (?, ?, ?, ?)", c.channel, c.available, c.seq, now);
+          this.storage.sql.exec("INSERT INTO sync_lag (channel, source_at, received_at, written_at) VALUES (?, ?, ?, ?)", c.channel, taken.sourceAt, taken.receivedAt, now);
+        }
+        this.storage.sql.exec("DELETE FROM sync_lag WHERE id <= (SELECT MAX(id) FROM sync_lag) - ?", LAG_SAMPLES);
+      });
+      return changed.map(({ sku: s, channel, available, asOf: a }) => ({ sku: s, channel, available, asOf: a }));
+    } catch (e) {
+      // Put the facts back so the retried run still measures lag from the oldest one.
+      this.storage.transactionSync(() => {
+        if (taken.sourceAt !== null) this.#minMeta("pending_source_at", taken.sourceAt);
+        if (taken.receivedAt !== null) this.#minMeta("pending_received_at", taken.receivedAt);
+        this.timers.schedule("project", now + MIN_WRITE_INTERVAL_MS);
+      });
+      throw e;
+    }
+  }
+
+  async #write(changed: (Projected & { seq: number; previous: number | null })[], sourceAt: number | null, now: number): Promise<void> {
+    const db = this.env.DB;
+    const at = new Date(now).toISOString();
+    await db.batch(
+      changed.flatMap((c) => [
+        db
+          .prepare(
+            `INSERT INTO availability_projections (channel, sku, available, as_of, source_at, written_at, lag_ms) VALUES (?, ?, ?, ?, ?, ?, ?)
+             ON CONFLICT (channel, sku) DO UPDATE SET available = excluded.available, as_of = excluded.as_of, source_at = excluded.source_at, written_at = excluded.written_at, lag_ms = excluded.lag_ms`,
+          )
+          .bind(c.channel, c.sku, c.available, c.asOf, sourceAt === null ? null : new Date(sourceAt).toISOString(), at, sourceAt === null ? null : now - sourceAt),
+        db
+          .prepare("INSERT OR IGNORE INTO outbound_events (id, type, occurred_at, orchestration_id, data, state, attempts, created_at) VALUES (?, ?, ?, NULL, ?, 'pending', 0, ?)")
+          .bind(`inv_${c.sku}_${c.channel}_${c.seq}`, "inventory.availability_changed", c.asOf, JSON.stringify({ sku: c.sku, channel: c.channel, available: c.available, previous: c.previous, asOf: c.asOf }), at),
+      ]),
+    );
+    await Promise.all(changed.map((c) => this.env.AVAILABILITY_KV.put(KV_KEY(c.channel, c.sku), JSON.stringify({ sku: c.sku, channel: c.channel, available: c.available, asOf: c.asOf }))));
+  }
+
+  /** Ops view of the projection: what each channel was last shown and the measured sync lag. */
+  describe(): { projections: { channel: string; available: number; writtenAt: string }[]; syncLag: { samples: number; lastMs: number | null; maxMs: number | null; p95Ms: number | null; lastProcessingMs: number | null } } {
+    const projections = this.storage.sql.exec<{ channel: string; available: number; written_at: number }>("SELECT channel, available, written_at FROM projections ORDER BY channel").toArray()
+      .map((r) => ({ channel: r.channel, available: r.available, writtenAt: new Date(r.written_at).toISOString() }));
+    const lags = this.storage.sql.exec<{ source_at: number | null; received_at: number | null; written_at: number }>("SELECT source_at, received_at, written_at FROM sync_lag ORDER BY id").toArray();
+    const ms = lags.filter((l) => l.source_at !== null).map((l) => l.written_at - l.source_at!);
+    const sorted = [...ms].sort((a, b) => a - b);
+    const last = lags.at(-1);
+    return {
+      projections,
+      syncLag: {
+        samples: ms.length,
+        lastMs: ms.at(-1) ?? null,
+        maxMs: sorted.at(-1) ?? null,
+        p95Ms: sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.95))]! : null,
+        lastProcessingMs: last && last.received_at !== null ? last.written_at - last.received_at : null,
+      },
+    };
+  }
+}

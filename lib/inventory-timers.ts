@@ -1,0 +1,54 @@
+/**
+ * Many logical timers on a Durable Object's one alarm (the cloudflare/agents pattern): due times
+ * live in a table, the alarm is set to the earliest. Scheduling keeps the earlier of an existing
+ * and a new due time, so a burst of changes never pushes a pending timer back.
+ */
+export const TIMER_SCHEMA = [`CREATE TABLE IF NOT EXISTS timers (name TEXT PRIMARY KEY, due_at INTEGER NOT NULL)`];
+
+export class Timers {
+  readonly #storage: DurableObjectStorage;
+  constructor(storage: DurableObjectStorage) {
+    this.#storage = storage;
+  }
+
+  /** Sets `name` to fire at `dueAt` unless it is already due earlier. Synchronous: safe inside transactionSync. */
+  schedule(name: string, dueAt: number): void {
+    this.#storage.sql.exec(
+      "INSERT INTO timers (name, due_at) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET due_at = MIN(due_at, excluded.due_at)",
+      name,
+      dueAt,
+    );
+  }
+
+  /** Moves `name` to `dueAt`, later or earlier. */
+  reset(name: string, dueAt: number): void {
+    this.#storage.sql.exec("INSERT OR REPLACE INTO timers (name, due_at) VALUES (?, ?)", name, dueAt);
+  }
+
+  clear(name: string): void {
+    this.#storage.sql.exec("DELETE FROM timers WHERE name = ?", name);
+  }
+
+  isDue(name: string, now: number): boolean {
+    return this.#storage.sql.exec("SELECT 1 FROM timers WHERE name = ? AND due_at <= ?", name, now).toArray().length > 0;
+  }
+
+  isSet(name: string): boolean {
+    return this.#storage.sql.exec("SELECT 1 FROM timers WHERE name = ?", name).toArray().length > 0;
+  }
+
+  earliest(): number | null {
+    return this.#storage.sql.exec<{ t: number | null }>("SELECT MIN(due_at) AS t FROM timers").one().t;
+  }
+
+  /** Points the alarm at the earliest timer (or removes it when none is left). */
+  async arm(): Promise<void> {
+    const next = this.earliest();
+    const current = await this.#storage.getAlarm();
+    if (next === null) {
+      if (current !== null) await this.#storage.deleteAlarm();
+    } else if (current === null || current !== next) {
+      await this.#storage.setAlarm(next);
+    }
+  }
+}
