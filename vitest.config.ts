@@ -1,12 +1,15 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 import { startErpSimulator } from "./scripts/erp-sim.mjs";
+import { startHttpStub } from "./scripts/http-stub.mjs";
 import { queueConsumersFromWrangler } from "./scripts/wrangler-config.mjs";
 
 // The ERP is outside the system: a real HTTP server on loopback stands in for it, the same
 // simulator `npm run dev` runs. Tests scope their faults by external order id so files can run
 // in parallel against one simulator.
 const erp = await startErpSimulator({ port: 0, quiet: true, unref: true });
+// Third-party APIs (a channel's REST API, subscribers) answer from a programmable stub server.
+const stub = await startHttpStub({ unref: true });
 const migrations = await readD1Migrations("./migrations");
 
 
@@ -24,6 +27,7 @@ export default defineConfig({
           SECRETS_KEY: "test-secrets-key-0123456789abcdef",
           ERP_URL: erp.url,
           ERP_TOKEN: "test-erp-token",
+          STUB_URL: stub.url,
           TEST_MIGRATIONS: migrations,
           RETRY_BASE_SECONDS: "0",
         },

@@ -30,6 +30,8 @@ export async function handleHydrate(msg: Message<HydrateMessage>, env: Env): Pro
   try {
     const conn = await loadConnection(env, m.connectionId);
     if (!conn) throw new Error(`connection ${m.connectionId} no longer exists`);
+    // Only BigCommerce is fetched today; Amazon's id-only notifications need SP-API getOrder (not built).
+    if (conn.kind !== "bigcommerce") throw new Error(`fetching orders from ${conn.kind} is not supported yet; order ${m.externalId} needs manual entry`);
     const s = conn.settings;
     const storeHash = typeof s.storeHash === "string" ? s.storeHash : "";
     const apiBase = typeof s.apiBaseUrl === "string" && s.apiBaseUrl ? s.apiBaseUrl.replace(/\/$/, "") : `https://api.bigcommerce.com/stores/${storeHash}`;
