@@ -52,7 +52,9 @@ const two = (n: number) => String(n).padStart(2, "0");
 /** Returns the full acknowledgment interchange text. */
 export function buildAck(input: AckInput): string {
   const sep = ackSeparators(input.separators);
-  const clean = (s: string) => s.split("").filter((c) => c !== sep.element && c !== sep.segment && c !== sep.component && c !== "\r" && c !== "\n").join("");
+  const esc = (c: string) => c.replace(/[\\\]^-]/g, "\\$&");
+  const unsafe = new RegExp(`[${[sep.element, sep.segment, sep.component, "\r", "\n"].map(esc).join("")}]`, "g");
+  const clean = (s: string) => s.replace(unsafe, "");
   const out: string[] = [];
   /** Writes one segment; an array element is a composite, joined with the component separator. */
   const seg = (...el: Element[]) => {

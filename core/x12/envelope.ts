@@ -82,6 +82,8 @@ export function walkEnvelopes(segments: readonly Segment[], opts: { strict: bool
     ic.errors.push({ code: "018", reject: true, message: `ISA13 control number "${ic.control}" is not numeric` });
   }
 
+  const controls = new Map<Group, Set<string>>();
+  const seenControls = (g: Group) => controls.get(g) ?? controls.set(g, new Set()).get(g)!;
   let group: Group | undefined;
   let set: TxSet | undefined;
   let iea: Segment | undefined;
@@ -164,10 +166,11 @@ export function walkEnvelopes(segments: readonly Segment[], opts: { strict: bool
         set = { id: v(seg, 1), control: v(seg, 2), segments: [seg], errors: [] };
         if (!/^\d{3}$/.test(set.id)) set.errors.push({ setCode: "6", reject: true, message: `ST01 "${set.id}" is not a transaction set identifier` });
         if (!set.control) set.errors.push({ setCode: "7", reject: true, message: "ST02 control number is missing" });
-        else if (target.sets.some((s) => s.control === set!.control)) {
+        else if (seenControls(target).has(set.control)) {
           set.errors.push({ setCode: "7", reject: true, message: `ST02 "${set.control}" is repeated in the group` });
         }
         target.sets.push(set);
+        seenControls(target).add(set.control);
         break;
       }
       case "SE":

@@ -45,7 +45,8 @@ export function map846(segments: readonly Segment[], ctx: MapContext): Mapped {
       flush();
       const sku = pickSku(productPairs(seg, 2), ctx.skuQualifiers);
       if (!sku) errors.push(elementError(seg, i + 1, 3, "234", ElementCode.mandatoryMissing, "LIN carries no product id", { loop: "LIN" }));
-      lin = { ...(sku ? { sku: sku.slice(0, 120) } : {}), seen: {} };
+      else if (sku.length > 120) errors.push(elementError(seg, i + 1, 3, "234", ElementCode.tooLong, "LIN product id is longer than 120", { loop: "LIN" }));
+      lin = { ...(sku && sku.length <= 120 ? { sku } : {}), seen: {} };
     } else if (seg.id === "QTY" && lin) {
       const qty = parseCount(v(seg, 2));
       if (!qty.ok) {

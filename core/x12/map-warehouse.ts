@@ -49,7 +49,8 @@ function readItem(
   else if (qty.value < spec.min) errors.push(elementError(seg, position, spec.qty, spec.qtyRef, ElementCode.invalidCharacter, `${name} quantity ${qty.value} is out of range`));
   const sku = pickSku(productPairs(seg, spec.pairs[0], spec.pairs[1]), ctx.skuQualifiers) || v(seg, spec.upc);
   if (!sku) errors.push(elementError(seg, position, spec.pairs[0] + 1, "234", ElementCode.conditionalMissing, `${seg.id} carries no product id`));
-  return qty.ok && qty.value >= spec.min && sku ? { sku: sku.slice(0, 120), quantity: qty.value } : undefined;
+  else if (sku.length > 120) errors.push(elementError(seg, position, spec.pairs[0] + 1, "234", ElementCode.tooLong, `${seg.id} product id is longer than 120`));
+  return qty.ok && qty.value >= spec.min && sku && sku.length <= 120 ? { sku, quantity: qty.value } : undefined;
 }
 
 /** 945: W0602 is the depositor order number (the id we gave the warehouse), W0606 the customer PO. */
