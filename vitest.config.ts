@@ -30,6 +30,7 @@ export default defineConfig({
           STUB_URL: stub.url,
           TEST_MIGRATIONS: migrations,
           RETRY_BASE_SECONDS: "0",
+          SCHEDULER_INTERVAL_SECONDS: "1",
         },
         queueConsumers: queueConsumersFromWrangler("./workers/dispatch/wrangler.toml"),
         // test/worker.ts routes availability paths itself; this binding is never called in tests.

@@ -202,3 +202,22 @@ export const outboundEvents = sqliteTable(
   },
   (t) => [index("outbound_events_state").on(t.state, t.createdAt), index("outbound_events_type").on(t.type, t.occurredAt)],
 );
+
+// --- subscriber delivery ---
+
+/** One row per (event, subscription): the fan-out of outbound events and each delivery's state. */
+export const eventDeliveries = sqliteTable(
+  "event_deliveries",
+  {
+    eventId: text("event_id").notNull(),
+    subscriptionId: text("subscription_id").notNull(),
+    /** queued → delivered | dead */
+    state: text("state").notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    lastStatus: integer("last_status"),
+    lastError: text("last_error"),
+    createdAt: text("created_at").notNull(),
+    deliveredAt: text("delivered_at"),
+  },
+  (t) => [primaryKey({ columns: [t.eventId, t.subscriptionId] }), index("event_deliveries_state").on(t.state, t.createdAt)],
+);

@@ -54,6 +54,13 @@ export function projectionStatements(db: D1Database, s: OrderState, entries: Tim
     );
   }
   for (const e of entries) {
+    for (const ev of outboundFor(s, e)) {
+      stmts.push(
+        db
+          .prepare("INSERT OR IGNORE INTO outbound_events (id, type, occurred_at, orchestration_id, data, state, attempts, created_at) VALUES (?, ?, ?, ?, ?, 'pending', 0, ?)")
+          .bind(`evt_${s.orderId}_${e.seq}_${ev.type}`, ev.type, e.at, s.orchestrationId, JSON.stringify(ev.data), e.at),
+      );
+    }
     stmts.push(
       db
         .prepare(
@@ -63,4 +70,21 @@ export function projectionStatements(db: D1Database, s: OrderState, entries: Tim
     );
   }
   return stmts;
+}
+
+/** Subscriber events (CONTRACT "Outbound") a timeline entry gives rise to; ids are deterministic per entry. */
+function outboundFor(s: OrderState, e: TimelineEntry): { type: string; data: Record<string, unknown> }[] {
+  const base = { orderId: s.orderId, channel: s.channel, externalId: s.externalId };
+  switch (e.type) {
+    case "received":
+      return [{ type: "order.accepted", data: { ...base, version: e.detail.version, source: e.source } }];
+    case "status_changed": {
+      const out = [{ type: "order.status_changed", data: { ...base, from: e.detail.from, to: e.detail.to } }];
+      if (e.detail.to === "exception") out.push({ type: "order.exception", data: { ...base, from: e.detail.from, to: "exception", reason: e.detail.reason ?? null, detail: e.detail.detail ?? null } });
+      return out;
+    }
+    default:
+      if (e.type.startsWith("shipment_")) return [{ type: "shipment.updated", data: { ...base, type: e.type.slice("shipment_".length), ...e.detail } }];
+      return [];
+  }
 }

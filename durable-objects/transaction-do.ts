@@ -9,6 +9,7 @@
 import { DurableObject } from "cloudflare:workers";
 import type { CanonicalOrder, OrderSource, ShipmentEvent } from "../core/canonical";
 import type { Env } from "../lib/env";
+import { runPeriodic } from "../workers/dispatch/periodic";
 import { OrderRole } from "./order-role";
 import type { ErpReport } from "./order-types";
 
@@ -135,7 +136,32 @@ export class TransactionDO extends DurableObject<Env> {
     return this.#order.view();
   }
 
+  // --- the scheduler (name `scheduler`) --------------------------------------------------------
+
+  /**
+   * Starts the periodic sweep (outbox re-enqueue, subscriber fan-out) on this object's alarm.
+   * Crons do not fire in `wrangler dev`, and the local queue broker loses unconsumed messages
+   * when its process dies, so the sweep must not depend on them; production keeps the cron too.
+   */
+  async ensureScheduler(): Promise<void> {
+    this.ctx.storage.sql.exec("INSERT OR REPLACE INTO kv (k, v) VALUES ('role', 'scheduler')");
+    if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + 1000);
+  }
+
+  #isScheduler(): boolean {
+    return this.ctx.storage.sql.exec<{ v: string }>("SELECT v FROM kv WHERE k = 'role'").toArray()[0]?.v === "scheduler";
+  }
+
   override async alarm(): Promise<void> {
+    if (this.#isScheduler()) {
+      try {
+        await runPeriodic(this.env);
+      } catch (e) {
+        console.log(JSON.stringify({ level: "error", msg: "scheduled sweep failed", error: String(e) }));
+      }
+      await this.ctx.storage.setAlarm(Date.now() + Number(this.env.SCHEDULER_INTERVAL_SECONDS || "10") * 1000);
+      return;
+    }
     const r = this.#record();
     if (r && Date.now() - r.created_at >= RETENTION_MS) {
       // Idempotency and delivery records are only kept for the retention window.

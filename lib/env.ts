@@ -21,4 +21,6 @@ export interface Env {
   RETRY_BASE_SECONDS: string;
   LOW_STOCK_THRESHOLD: string;
   OUTBOX_SWEEP_AFTER_SECONDS: string;
+  /** Seconds between runs of the scheduler alarm (outbox sweep, subscriber fan-out). */
+  SCHEDULER_INTERVAL_SECONDS?: string;
 }

@@ -128,6 +128,24 @@ describe("InventoryDO", () => {
     await expectCountersMatchRows(sku);
   });
 
+  it("sells 3PL stock only within the 3PL's capacity, and WMS holds take stock out of the pool", async () => {
+    const sku = uid("SKU");
+    const at = (s: number) => new Date(T0 + s * 1000).toISOString();
+    expect(
+      await stub(sku).applyEvents([
+        snapshot(sku, "DC1", T0, 10),
+        { eventId: uid("3pl"), source: "3pl", type: "snapshot", sku, location: "3PL-EAST", asOf: at(0), quantities: { onHand: 100, capacity: 5 } },
+        { eventId: uid("qh"), source: "wms", type: "hold", sku, location: "DC1", asOf: at(1), delta: { qualityHold: 4 } },
+      ]),
+    ).toEqual(["accepted", "accepted", "accepted"]);
+    expect((await stub(sku).availability("web", null)).available).toBe(11);
+    const r = await stub(sku).reserve({ orderId: "o", lineNo: 1, sku, quantity: 20, channel: "web", policy: { locations: ["3PL-EAST", "DC1"] }, at: T0 + 2000 });
+    expect(r).toMatchObject({ reserved: 11, rejected: 9, allocations: [{ location: "3PL-EAST", quantity: 5 }, { location: "DC1", quantity: 6 }] });
+    await stub(sku).applyEvents([{ eventId: uid("rel"), source: "wms", type: "release", sku, location: "DC1", asOf: at(3), delta: { qualityHold: 4 } }]);
+    expect((await stub(sku).availability("web", null)).available).toBe(4);
+    await expectCountersMatchRows(sku);
+  });
+
   it("refuses events for another SKU and bad quantities without changing anything", async () => {
     const sku = uid("SKU");
     await stub(sku).applyEvents([snapshot(sku, "DC1", T0, 5)]);

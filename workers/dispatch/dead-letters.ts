@@ -31,6 +31,9 @@ export async function handleDeadLetter(msg: Message<DispatchMessage | EventMessa
     )
       .bind(id, queue, (body as { key?: string }).key ? `${(body as { key: string }).key}#${msg.id}` : msg.id, orderId, body.kind, JSON.stringify(body), reason, maxAttempts, new Date().toISOString())
       .run();
+    if (body.kind === "event.deliver") {
+      await env.DB.prepare("UPDATE event_deliveries SET state = 'dead' WHERE event_id = ? AND subscription_id = ?").bind(body.eventId, body.subscriptionId).run();
+    }
     if (inserted.meta.changes && orderId) {
       const row = await findOrderRow(env, orderId);
       if (row) await orderStub(env, row.channel, row.external_id).recordErp({ type: "dead_letter", attempts: maxAttempts, reason, deadLetterId: id });
@@ -50,7 +53,9 @@ export async function replayDeadLetter(env: Env, id: string, opts: { dryRun?: bo
   if (!row) return null;
   if (opts.dryRun) return { id, kind: row.kind, orderId: row.order_id, replayed: false, dryRun: true };
   if (row.kind === "event.deliver") {
-    await env.EVENTS_QUEUE.send(JSON.parse(row.body) as EventMessage);
+    const m = JSON.parse(row.body) as EventMessage;
+    await env.DB.prepare("UPDATE event_deliveries SET state = 'queued' WHERE event_id = ? AND subscription_id = ?").bind(m.eventId, m.subscriptionId).run();
+    await env.EVENTS_QUEUE.send(m);
   } else if (row.order_id) {
     const order = await findOrderRow(env, row.order_id);
     if (order) {

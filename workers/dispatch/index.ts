@@ -8,7 +8,8 @@ import type { DispatchMessage, EventMessage } from "../../lib/messages";
 import { handleDeadLetter } from "./dead-letters";
 import { handleDispatch } from "./erp-consumer";
 import { handleHydrate } from "./hydrate";
-import { sweepOutbox } from "./outbox-sweeper";
+import { handleEventDelivery } from "./subscribers";
+import { runPeriodic } from "./periodic";
 
 export function queueRole(name: string): "dispatch" | "dispatch-dlq" | "events" | "events-dlq" | "unknown" {
   if (/dispatch.*dlq/.test(name)) return "dispatch-dlq";
@@ -33,8 +34,10 @@ export default {
           case "dispatch-dlq":
           case "events-dlq":
             return handleDeadLetter(msg as Message<DispatchMessage | EventMessage>, batch.queue, env);
+          case "events":
+            return handleEventDelivery(msg as Message<EventMessage>, env);
           default:
-            // Outbound event delivery is not built yet (see README); keep the messages for it.
+            console.log(JSON.stringify({ level: "error", msg: "message on an unknown queue", queue: batch.queue }));
             msg.retry({ delaySeconds: 60 });
             return Promise.resolve();
         }
@@ -43,8 +46,7 @@ export default {
   },
 
   async scheduled(_controller: ScheduledController, env: Env, _ctx: ExecutionContext): Promise<void> {
-    const r = await sweepOutbox(env);
-    if (r.requeued.length) console.log(JSON.stringify({ level: "info", msg: "outbox sweep", requeued: r.requeued.length }));
+    await runPeriodic(env);
   },
 
   async fetch(): Promise<Response> {

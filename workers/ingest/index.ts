@@ -34,6 +34,15 @@ app.all("/v1/availability/*", async (c) => {
   return c.env.AVAILABILITY.fetch(c.req.raw);
 });
 
+let schedulerStarted = false;
+
 export default {
-  fetch: app.fetch,
+  fetch(request, env, ctx) {
+    if (!schedulerStarted) {
+      // Once per isolate: make sure the scheduler alarm is ticking (idempotent).
+      schedulerStarted = true;
+      ctx.waitUntil(env.TRANSACTIONS.getByName("scheduler").ensureScheduler().catch(() => { schedulerStarted = false; }));
+    }
+    return app.fetch(request, env, ctx);
+  },
 } satisfies ExportedHandler<AppEnv["Bindings"]>;

@@ -23,9 +23,12 @@ ediRoutes.post("/:connectionId", async (c) => {
   const text = new TextDecoder().decode(await readBody(c.req.raw));
   const location = typeof conn.settings.defaultLocation === "string" ? conn.settings.defaultLocation : undefined;
   const result = processInterchange(text, { channel: conn.channel, now: new Date(), ...(location ? { defaultLocation: location } : {}) });
-  if (!result.ok || !result.controlNumber) return x12(result.ack997, "rejected");
+  if (!result.ok) return x12(result.ack997, "rejected");
 
-  const key = `edi:${conn.id}:${result.sender.qualifier}:${result.sender.id}:${result.controlNumber}`;
+  // The interchange control number from one sender identifies a transmission; bare GS/ST
+  // streams without an ISA have none, so their content is the identity instead.
+  const identity = result.controlNumber ? `${result.sender.qualifier}:${result.sender.id}:${result.controlNumber}` : `body:${await sha256Hex(text)}`;
+  const key = `edi:${conn.id}:${identity}`;
   const fingerprint = await sha256Hex(key);
   const guard = c.env.TRANSACTIONS.getByName(key);
   const claim = await guard.begin(fingerprint, { wait: true });
@@ -34,7 +37,7 @@ ediRoutes.post("/:connectionId", async (c) => {
   try {
     for (const set of result.transactions) {
       if (!set.accepted) continue;
-      await applyChannelEvents(c.env, set.events, { kind: "edi", connectionId: conn.id, deliveryId: `${result.controlNumber}:${set.control}`, topic: set.set });
+      await applyChannelEvents(c.env, set.events, { kind: "edi", connectionId: conn.id, deliveryId: `${result.controlNumber || identity}:${set.control}`, topic: set.set });
     }
     await guard.complete(fingerprint, 200, result.ack997);
     return x12(result.ack997, "accepted");
