@@ -79,7 +79,7 @@ function outboundFor(s: OrderState, e: TimelineEntry): { type: string; data: Rec
     case "received":
       return [{ type: "order.accepted", data: { ...base, version: e.detail.version, source: e.source } }];
     case "status_changed": {
-      const out = [{ type: "order.status_changed", data: { ...base, from: e.detail.from, to: e.detail.to } }];
+      const out: { type: string; data: Record<string, unknown> }[] = [{ type: "order.status_changed", data: { ...base, from: e.detail.from, to: e.detail.to } }];
       if (e.detail.to === "exception") out.push({ type: "order.exception", data: { ...base, from: e.detail.from, to: "exception", reason: e.detail.reason ?? null, detail: e.detail.detail ?? null } });
       return out;
     }

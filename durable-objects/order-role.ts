@@ -227,7 +227,7 @@ export class OrderRole {
         this.#transition(s, "short_picked", src, { lines: ev.lines });
         break;
       case "shipped": {
-        const shipped: { sku: string; quantity: number; location: string }[] = [];
+        const shipped: { sku: string; quantity: number; location: string; eventId: string }[] = [];
         for (const l of ev.lines) {
           let left = l.quantity;
           for (const line of s.lines.filter((x) => x.sku === l.sku)) {
@@ -235,7 +235,7 @@ export class OrderRole {
             line.shipped += take;
             left -= take;
           }
-          shipped.push({ sku: l.sku, quantity: l.quantity - left, location: ev.location });
+          shipped.push({ sku: l.sku, quantity: l.quantity - left, location: ev.location, eventId: `${ev.eventId}:${l.sku}` });
         }
         const all = s.lines.every((l) => l.shipped >= l.quantity);
         this.#transition(s, all ? "shipped" : "partially_shipped", src, { carrier: ev.carrier, tracking: ev.tracking });
@@ -362,7 +362,9 @@ export class OrderRole {
         };
       }
       case "release": {
-        const released = await releaseOrder(this.env, s.orderId, s.lines);
+        // A cancellation leaves a tombstone in each SKU's object, so a late duplicate reserve holds nothing;
+        // a revision releases plainly so its new lines can be reserved afresh.
+        const released = await releaseOrder(this.env, s.orderId, s.lines, s.status === "cancelled" ? "cancel" : "revision");
         return (f) => {
           for (const l of f.lines) l.reserved = 0;
           this.#append(f, "holds_released", "inventory", { released });

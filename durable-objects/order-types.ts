@@ -32,7 +32,7 @@ export interface OrderState {
   dispatch: { state: DispatchState; version: number; enqueuedAt?: string; attempts: number };
   pending: Effect[];
   /** Shipped units per SKU and location; `consumed` once taken out of stock by the InventoryDO. */
-  shipments?: { sku: string; quantity: number; location: string; consumed?: boolean }[];
+  shipments?: { sku: string; quantity: number; location: string; eventId: string; consumed?: boolean }[];
   /** Highest timeline seq already written to D1. */
   projectedSeq: number;
   /** `updatedAt` of the state last written to D1. */

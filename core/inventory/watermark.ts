@@ -77,9 +77,10 @@ export interface RowEffect {
  * before the ERP processed the cancel counts them as committed again: an under-promise until the
  * next one, never an oversell.
  */
+// `0 - q` rather than `-q` keeps negative zero out of stored figures.
 export function releaseEffect(row: Pick<RowFacts, "held" | "seenAt">, quantity: number, w: Watermarks): RowEffect {
   const q = Math.min(quantity, row.held);
-  return { held: -q, shipped: 0, onHand: 0, committed: isSeen(row.seenAt, w) ? -q : 0 };
+  return { held: 0 - q, shipped: 0, onHand: 0, committed: isSeen(row.seenAt, w) ? 0 - q : 0 };
 }
 
 /**
@@ -92,8 +93,8 @@ export function releaseEffect(row: Pick<RowFacts, "held" | "seenAt">, quantity: 
 export function consumeEffect(row: Pick<RowFacts, "held" | "seenAt"> | null, quantity: number, w: Watermarks): RowEffect {
   const fromHold = row ? Math.min(quantity, row.held) : 0;
   const excess = quantity - fromHold;
-  if (row && isSeen(row.seenAt, w)) return { held: -fromHold, shipped: 0, onHand: -quantity, committed: -fromHold };
-  return { held: -fromHold, shipped: fromHold, onHand: -excess, committed: 0 };
+  if (row && isSeen(row.seenAt, w)) return { held: 0 - fromHold, shipped: 0, onHand: 0 - quantity, committed: 0 - fromHold };
+  return { held: 0 - fromHold, shipped: fromHold, onHand: 0 - excess, committed: 0 };
 }
 
 /** Holds of one location recomputed from its rows: what the totals table must always equal. */

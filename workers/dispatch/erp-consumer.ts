@@ -8,6 +8,7 @@ import { nextDelaySeconds } from "../../core/retry";
 import type { Env } from "../../lib/env";
 import type { DispatchMessage } from "../../lib/messages";
 import { findOrderRow, orderStub } from "../../lib/orders";
+import { markOrderSeenByErp } from "../../lib/reservations";
 import { reasonOf, sendCancel, sendOrder } from "./erp-connector";
 
 function log(level: "info" | "warn" | "error", msg: string, fields: Record<string, unknown>) {
@@ -48,6 +49,8 @@ export async function handleDispatch(msg: Message<Exclude<DispatchMessage, { kin
       case "already_there": {
         const erpOrderId = typeof a.body.erpOrderId === "string" ? a.body.erpOrderId : (p.erpOrderId ?? `unknown:${m.orderId}`);
         await stub.recordErp({ type: "accepted", attempt: msg.attempts, erpOrderId, httpStatus: a.httpStatus ?? 0, latencyMs: a.latencyMs, version: p.version });
+        // From now on the ERP's own `committed` includes these holds: a later snapshot must not count them twice.
+        await markOrderSeenByErp(env, { orderId: m.orderId, skus: [...new Set(p.order.lines.map((l) => l.sku))], at: Date.now() });
         log("info", "erp accepted", { ...fields, erpOrderId });
         return msg.ack();
       }
