@@ -372,9 +372,10 @@ export class OrderRole {
       }
       case "enqueue": {
         if (s.status === "cancelled" || s.dispatch.state === "skipped" || s.dispatch.state === "confirmed") return () => {};
-        await this.#project(s); // the consumer reads the order from D1: write it first
+        // The message names this object, so the consumer needs nothing from D1: the projection
+        // is written once, after the effects, instead of once before and once after the send.
         const at = new Date().toISOString();
-        const msg = { kind: "erp.order" as const, key: `${s.orderId}:${s.dispatch.version}`, orderId: s.orderId, orchestrationId: s.orchestrationId, version: s.dispatch.version };
+        const msg = { kind: "erp.order" as const, key: `${s.orderId}:${s.dispatch.version}`, orderId: s.orderId, orchestrationId: s.orchestrationId, version: s.dispatch.version, channel: s.channel, externalId: s.externalId };
         let error: string | null = null;
         try {
           await this.env.DISPATCH_QUEUE.send(msg);
@@ -402,7 +403,7 @@ export class OrderRole {
         };
       }
       case "enqueue_cancel": {
-        await this.env.DISPATCH_QUEUE.send({ kind: "erp.cancel", key: `${s.orderId}:cancel`, orderId: s.orderId, orchestrationId: s.orchestrationId, version: s.version });
+        await this.env.DISPATCH_QUEUE.send({ kind: "erp.cancel", key: `${s.orderId}:cancel`, orderId: s.orderId, orchestrationId: s.orchestrationId, version: s.version, channel: s.channel, externalId: s.externalId });
         return (f) => this.#append(f, "enqueued", "switchyard", { queue: "dispatch", kind: "erp.cancel" });
       }
     }

@@ -19,9 +19,9 @@ export async function handleDispatch(msg: Message<Exclude<DispatchMessage, { kin
   const m = msg.body;
   const base = { baseSeconds: Number(env.RETRY_BASE_SECONDS ?? "2") };
   try {
-    const row = await findOrderRow(env, m.orderId);
+    // Messages name the order's TransactionDO; older ones only carry the id, resolved through D1.
+    const row = m.channel && m.externalId ? { channel: m.channel, external_id: m.externalId } : await findOrderRow(env, m.orderId);
     if (!row) {
-      // The order is projected to D1 before it is enqueued, so this is a lagging read: retry.
       log("warn", "order not found for dispatch", { orderId: m.orderId, orchestrationId: m.orchestrationId });
       msg.retry({ delaySeconds: nextDelaySeconds(msg.attempts, null, base) });
       return;
