@@ -83,12 +83,12 @@ export function wranglerBin(root) {
 }
 
 /** Runs wrangler to completion; rejects with its output when it fails. */
-export function runWrangler(root, args, { env = {}, quiet = false, input } = {}) {
+export function runWrangler(root, args, { env = {}, quiet = false } = {}) {
   return new Promise((resolve, reject) => {
     const child = spawn(nodeBin(root), [wranglerBin(root), ...args], {
       cwd: root,
       env: { ...process.env, ...OFFLINE_ENV, CI: "true", ...env },
-      stdio: [input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
+      stdio: ["ignore", "pipe", "pipe"],
     });
     let out = "";
     const take = (stream, sink) =>
@@ -98,7 +98,6 @@ export function runWrangler(root, args, { env = {}, quiet = false, input } = {})
       });
     take(child.stdout, process.stdout);
     take(child.stderr, process.stderr);
-    if (input !== undefined) child.stdin.end(input);
     child.on("error", reject);
     child.on("close", (code) => {
       if (code === 0) resolve(out);

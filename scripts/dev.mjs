@@ -78,7 +78,9 @@ const lines = [
   "──────────────────────────────────────────────────────────────────────────────",
   ` API (ingest; /v1/availability/* is served by the availability Worker)  ${u}`,
   ` Ops dashboard   ${u}/ops      metrics  ${u}/metrics`,
-  ` ERP simulator   ${system.erpUrl}   (the dispatch Worker books orders there)`,
+  loopback || overrides.ERP_URL
+    ? ` ERP simulator   ${system.erpUrl}   (the dispatch Worker books orders there)`
+    : ` ERP             ${vars.ERP_URL} (from .dev.vars; the simulator on ${system.erpUrl} is idle)`,
   ` State           ${path.relative(process.cwd(), path.join(root, ".wrangler/state"))}   settings  .dev.vars`,
   ` Admin token     ${vars.ADMIN_TOKEN}`,
   ` Demo API key    ${key}   (all scopes)`,
