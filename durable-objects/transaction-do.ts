@@ -65,9 +65,12 @@ export class TransactionDO extends DurableObject<Env> {
         if (!r) await this.ctx.storage.setAlarm(now + RETENTION_MS);
         return { state: "new" };
       }
-      if (r.fingerprint !== fingerprint) return { state: "mismatch" };
-      if (r.state === "done") return { state: "replay", status: r.status ?? 200, body: r.body ?? "", fingerprint };
-      if (!opts.wait) return { state: "in_flight" };
+      // A request still running wins over a body check: the caller retries and then learns the rest.
+      if (r.state === "in_flight" && !opts.wait) return { state: "in_flight" };
+      if (r.state === "done") {
+        if (r.fingerprint !== fingerprint) return { state: "mismatch" };
+        return { state: "replay", status: r.status ?? 200, body: r.body ?? "", fingerprint };
+      }
       await new Promise<void>((resolve) => {
         this.#waiters.push(resolve);
         setTimeout(resolve, LEASE_MS);

@@ -1,5 +1,6 @@
+import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { call, createKey, erpBookings, getOrder, postOrder, sampleOrder, stockedOrder, uid, waitForOrder } from "./helpers";
+import { admin, call, createKey, erpBookings, getOrder, postOrder, sampleOrder, stockedOrder, uid, waitForOrder } from "./helpers";
 
 describe("POST /v1/orders", () => {
   it("accepts an order, reserves it and books it in the ERP once, with a timeline", async () => {
@@ -82,5 +83,24 @@ describe("POST /v1/orders", () => {
     const readOnly = await createKey(["orders:read"]);
     expect((await postOrder("sy_wrong", sampleOrder())).status).toBe(401);
     expect((await postOrder(readOnly, sampleOrder())).status).toBe(403);
+  });
+});
+
+describe("Idempotency-Key while the first request is still running", () => {
+  it("answers 409 with Retry-After, then replays once the first finished", async () => {
+    const res = await admin("/v1/admin/api-keys", "POST", { name: uid("k"), scopes: ["orders:write", "orders:read"] });
+    const { id, key } = (await res.json()) as { id: string; key: string };
+    const idem = uid("idem");
+    // A first request holds the key (claimed, not finished): what a concurrent duplicate sees.
+    const claim = env.TRANSACTIONS.getByName(`idem:${id}:${idem}`);
+    const body = await stockedOrder();
+    const fingerprint = "in-flight-elsewhere";
+    expect(await claim.begin(fingerprint)).toEqual({ state: "new" });
+    const busy = await postOrder(key, body, idem);
+    expect(busy.status).toBe(409);
+    expect(busy.headers.get("retry-after")).toBe("1");
+    // The first request fails and lets go: the retry is processed afresh.
+    await claim.abort(fingerprint);
+    expect((await postOrder(key, body, idem)).status).toBe(201);
   });
 });
