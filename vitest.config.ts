@@ -40,6 +40,8 @@ export default defineConfig({
   ],
   test: {
     setupFiles: ["./test/setup.ts"],
+    // Log lines of passing tests are noise in CI; a failing test still shows its output.
+    silent: "passed-only",
     include: ["core/**/*.test.ts", "test/**/*.test.ts", "durable-objects/**/*.test.ts", "workers/**/*.test.ts", "lib/**/*.test.ts"],
     testTimeout: 30_000,
     hookTimeout: 30_000,

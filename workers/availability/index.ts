@@ -31,11 +31,18 @@ const threshold = (env: Env) => {
 };
 
 /** One SKU's figure: KV when comfortably above the threshold, else the DO (with the channel's policy). */
-async function lookup(env: Env, ch: string, s: string, policy: () => Promise<PolicyOrDefault>): Promise<AvailabilityItem> {
-  const cached = await env.AVAILABILITY_KV.get<Projected>(KV_KEY(ch, s), "json");
-  if (cached && cached.available > threshold(env)) return { ...cached, source: "cache" };
+async function lookup(env: Env, ch: string, s: string, policy: () => Promise<PolicyOrDefault>, cached?: Projected | null): Promise<AvailabilityItem> {
+  const hit = cached === undefined ? await env.AVAILABILITY_KV.get<Projected>(KV_KEY(ch, s), "json") : cached;
+  if (hit && hit.available > threshold(env)) return { ...hit, source: "cache" };
   const fresh = await env.INVENTORY.getByName(s).availability(ch, await policy());
   return { ...fresh, sku: s, source: "authoritative" };
+}
+
+/** Many SKUs: one bulk KV read (up to 100 keys), then the DO only for the low or missing ones. */
+async function lookupMany(env: Env, ch: string, skus: string[], policy: () => Promise<PolicyOrDefault>): Promise<AvailabilityItem[]> {
+  const keys = skus.map((s) => KV_KEY(ch, s));
+  const cached = await env.AVAILABILITY_KV.get<Projected>(keys, "json");
+  return Promise.all(skus.map((s, i) => lookup(env, ch, s, policy, cached.get(keys[i]!) ?? null)));
 }
 
 /** The policy is read at most once per request, and only if some SKU needs the DO. */
@@ -83,7 +90,7 @@ app.use("/v1/availability/*", requireScope("availability:read"));
 app.post("/v1/availability/query", async (c) => {
   const { data } = await parseJsonBody(c, querySchema);
   const policy = lazyPolicy(c.env, data.channel);
-  const items = await Promise.all([...new Set(data.skus)].map((s) => lookup(c.env, data.channel, s, policy)));
+  const items = await lookupMany(c.env, data.channel, [...new Set(data.skus)], policy);
   return answer(c, { items }, items);
 });
 

@@ -43,6 +43,8 @@ export default {
       schedulerStarted = true;
       ctx.waitUntil(env.TRANSACTIONS.getByName("scheduler").ensureScheduler().catch(() => { schedulerStarted = false; }));
     }
+    // Availability reads are the hottest path: hand them over before any routing of ours.
+    if (env.AVAILABILITY && request.url.includes("/v1/availability/")) return env.AVAILABILITY.fetch(request);
     return app.fetch(request, env, ctx);
   },
 } satisfies ExportedHandler<AppEnv["Bindings"]>;
