@@ -4,13 +4,13 @@
 // skewed by) a developer's `.wrangler/state`. Also starts the bare reference Worker.
 //
 // Everything listens on 127.0.0.1 only. `stop()` ends exactly the process groups started here.
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { once } from "node:events";
-import { createWriteStream, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { startErpSimulator } from "../scripts/erp-sim.mjs";
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -18,6 +18,44 @@ export const BIN = join(ROOT, "node_modules", ".bin");
 export const WRANGLER = join(BIN, "wrangler");
 export const SYSTEM_CONFIGS = ["wrangler.toml", "workers/dispatch/wrangler.toml", "workers/availability/wrangler.toml"];
 export const HOST = "127.0.0.1";
+
+/**
+ * A frozen copy of the checkout for one benchmark run. `wrangler dev` rebuilds and reloads
+ * whenever a source file changes, and other engineers edit this checkout while a run is going:
+ * a reload mid-scenario resets in-memory state and skews numbers. So the run serves a snapshot
+ * (sources and configs copied, node_modules symlinked) taken at its start.
+ */
+export function snapshotCheckout() {
+  const dir = mkdtempSync(join(tmpdir(), "switchyard-bench-src-"));
+  const skip = new Set(["node_modules", ".git", ".wrangler", ".bench-tmp", "dist"]);
+  cpSync(ROOT, dir, {
+    recursive: true,
+    filter: (src) => {
+      const rel = src.slice(ROOT.length + 1);
+      if (!rel) return true;
+      const top = rel.split("/")[0];
+      if (skip.has(top)) return false;
+      if (rel.split("/").some((part) => part === ".wrangler" || part === "node_modules")) return false;
+      if (rel.startsWith("bench/results")) return false;
+      return true;
+    },
+  });
+  symlinkSync(join(ROOT, "node_modules"), join(dir, "node_modules"), "dir");
+  return { root: dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** The checkout's commit and how many files differ from it (the snapshot includes uncommitted work). */
+export function codeIdentity() {
+  const git = (args) => {
+    try {
+      return execFileSync("git", args, { cwd: ROOT, encoding: "utf8" }).trim();
+    } catch {
+      return null;
+    }
+  };
+  const status = git(["status", "--porcelain"]);
+  return { commit: git(["rev-parse", "HEAD"]), uncommittedFiles: status === null ? null : status.split("\n").filter(Boolean).length };
+}
 
 /** A free TCP port on the loopback interface. */
 export async function freePort() {
@@ -49,6 +87,10 @@ const quietEnv = () => ({
   CI: "true",
   WRANGLER_SEND_METRICS: "false",
   WRANGLER_SEND_ERROR_REPORTS: "false",
+  // Miniflare otherwise tries to download a sample `request.cf` object from the internet.
+  CLOUDFLARE_CF_FETCH_ENABLED: "false",
+  WRANGLER_HIDE_BANNER: "true",
+  DO_NOT_TRACK: "1",
   WRANGLER_LOG: process.env.WRANGLER_LOG ?? "log",
   NO_COLOR: "1",
   FORCE_COLOR: "0",
@@ -56,7 +98,7 @@ const quietEnv = () => ({
 
 function run(cmd, args, opts = {}) {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(cmd, args, { cwd: ROOT, env: quietEnv(), stdio: ["ignore", "pipe", "pipe"], ...opts });
+    const child = spawn(cmd, args, { cwd: opts.cwd ?? ROOT, env: quietEnv(), stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
     child.stdout.on("data", (d) => (out += d));
     child.stderr.on("data", (d) => (out += d));
@@ -66,8 +108,8 @@ function run(cmd, args, opts = {}) {
 }
 
 /** `wrangler d1 migrations apply switchyard --local --persist-to <dir>` */
-export async function applyMigrations(persistTo, config = "wrangler.toml") {
-  await run(WRANGLER, ["d1", "migrations", "apply", "switchyard", "--local", "--persist-to", persistTo, "-c", config]);
+export async function applyMigrations(persistTo, root = ROOT) {
+  await run(WRANGLER, ["d1", "migrations", "apply", "switchyard", "--local", "--persist-to", persistTo, "-c", "wrangler.toml"], { cwd: root });
 }
 
 /** Runs SQL against the local D1 of a session (works while `wrangler dev` runs). Returns result rows of each statement. */
@@ -144,13 +186,13 @@ export function cpuMs(pid) {
  * One `wrangler dev` session: spawns it in its own process group and waits until `readyPath`
  * answers. Output goes to `logFile` (and to `onLine` if given).
  */
-export async function startWrangler({ configs, persistTo, port, vars = {}, extraArgs = [], logFile, readyPath = "/", onLine, timeoutMs = 120_000 }) {
+export async function startWrangler({ configs, persistTo, port, vars = {}, extraArgs = [], logFile, readyPath = "/", onLine, timeoutMs = 120_000, cwd = ROOT }) {
   const inspectorPort = await freePort();
   const args = ["dev", ...configs.flatMap((c) => ["-c", c]), "--ip", HOST, "--port", String(port), "--inspector-ip", HOST, "--inspector-port", String(inspectorPort)];
   if (persistTo) args.push("--persist-to", persistTo);
   for (const [k, v] of Object.entries(vars)) args.push("--var", `${k}:${v}`);
   args.push("--show-interactive-dev-session=false", ...extraArgs);
-  const child = spawn(WRANGLER, args, { cwd: ROOT, env: quietEnv(), stdio: ["ignore", "pipe", "pipe"], detached: true });
+  const child = spawn(WRANGLER, args, { cwd, env: quietEnv(), stdio: ["ignore", "pipe", "pipe"], detached: true });
   const log = logFile ? createWriteStream(logFile) : null;
   let tail = "";
   const onData = (d) => {
@@ -207,22 +249,49 @@ function killGroup(pgid, sig = "SIGTERM") {
 }
 
 /**
- * The whole system as `npm run dev` runs it, on a fresh state directory:
- * migrations, ERP simulator (in-process), one `wrangler dev` with the three configs.
- * `configs` may be replaced (the cost run uses instrumented entry points).
+ * Copies the Worker configs into `dir` with `main` and `migrations_dir` made absolute (and `main`
+ * optionally replaced), plus a `.dev.vars` beside each: in a multi-config session the auxiliary
+ * Workers read only the `.dev.vars` next to their own config (they get no `--var`), so the
+ * benchmark writes its own copies here instead of touching the checkout's.
  */
-export async function startSystem({ configs = SYSTEM_CONFIGS, label = "system", onLine, keepState = false } = {}) {
+export function generateConfigs(dir, configs, vars, mains = {}, root = ROOT) {
+  const body = Object.entries(vars).map(([k, v]) => `${k}=${JSON.stringify(String(v))}`).join("\n") + "\n";
+  return configs.map((config, i) => {
+    const src = join(root, config);
+    const srcDir = dirname(src);
+    const sub = join(dir, `cfg${i}`);
+    mkdirSync(sub, { recursive: true });
+    let text = readFileSync(src, "utf8");
+    const main = mains[config] ? resolve(root, mains[config]) : null;
+    text = text.replace(/^main\s*=\s*"([^"]+)"/m, (_, m) => `main = ${JSON.stringify(main ?? resolve(srcDir, m))}`);
+    text = text.replace(/^migrations_dir\s*=\s*"([^"]+)"/gm, (_, m) => `migrations_dir = ${JSON.stringify(resolve(srcDir, m))}`);
+    const out = join(sub, "wrangler.toml");
+    writeFileSync(out, text);
+    writeFileSync(join(sub, ".dev.vars"), body);
+    return out;
+  });
+}
+
+/**
+ * The whole system started the way `npm run dev` starts it — migrations, ERP simulator
+ * (in-process), one `wrangler dev` with the three configs — on a fresh state directory and free
+ * ports. `mains` swaps entry points (the cost run uses instrumented ones, bench/cost/).
+ */
+export async function startSystem({ configs = SYSTEM_CONFIGS, mains = {}, label = "system", onLine, keepState = !!process.env.BENCH_KEEP_STATE, root = ROOT } = {}) {
   const persistTo = mkdtempSync(join(tmpdir(), `switchyard-bench-${label}-`));
   const vars = devVars();
   const erp = await startErpSimulator({ port: 0, host: HOST, token: vars.ERP_TOKEN, quiet: true });
   try {
-    await applyMigrations(persistTo);
+    await applyMigrations(persistTo, root);
     const port = await freePort();
+    const sessionVars = { ...vars, ERP_URL: erp.url };
+    const generated = generateConfigs(join(persistTo, "configs"), configs, sessionVars, mains, root);
     const wr = await startWrangler({
-      configs,
+      cwd: root,
+      configs: generated,
       persistTo,
       port,
-      vars: { ...vars, ERP_URL: erp.url },
+      vars: sessionVars,
       logFile: join(persistTo, "wrangler.log"),
       readyPath: "/healthz",
       onLine,
@@ -231,7 +300,8 @@ export async function startSystem({ configs = SYSTEM_CONFIGS, label = "system", 
       ...wr,
       erp,
       persistTo,
-      vars,
+      vars: sessionVars,
+      launcher: "bench/launch.mjs",
       async stop() {
         await wr.stop();
         await erp.close();
@@ -242,6 +312,48 @@ export async function startSystem({ configs = SYSTEM_CONFIGS, label = "system", 
     await erp.close();
     rmSync(persistTo, { recursive: true, force: true });
     throw e;
+  }
+}
+
+/**
+ * Prefers the project's own launcher (scripts/dev-system.mjs, what `npm run dev` uses) when it
+ * exports `startSystem`; falls back to this file's equivalent. Fresh temp state, free ports.
+ */
+export async function startDevSystem({ root = ROOT } = {}) {
+  let mod = null;
+  const launcher = join(root, "scripts", "dev-system.mjs");
+  try {
+    if (existsSync(launcher)) mod = await import(pathToFileURL(launcher).href);
+  } catch (e) {
+    console.warn(`scripts/dev-system.mjs could not be loaded (${e?.message}); using bench/launch.mjs`);
+  }
+  if (typeof mod?.startSystem !== "function") return startSystem({ root });
+  const persistTo = mkdtempSync(join(tmpdir(), "switchyard-bench-system-"));
+  const [port, erpPort] = [await freePort(), await freePort()];
+  const prev = process.env.CLOUDFLARE_CF_FETCH_ENABLED;
+  process.env.CLOUDFLARE_CF_FETCH_ENABLED = "false";
+  try {
+    await applyMigrations(persistTo, root); // harmless if the launcher applies them too
+    const s = await mod.startSystem({ root, port, erpPort, persistTo, overrides: { ERP_URL: `http://${HOST}:${erpPort}` }, quiet: true, log: () => {} });
+    return {
+      url: s.url,
+      erp: s.erp,
+      vars: s.vars,
+      persistTo,
+      pid: s.child.pid,
+      workerdPids: () => workerdPids(s.child.pid),
+      launcher: "scripts/dev-system.mjs",
+      async stop() {
+        await s.stop();
+        rmSync(persistTo, { recursive: true, force: true });
+      },
+    };
+  } catch (e) {
+    rmSync(persistTo, { recursive: true, force: true });
+    throw e;
+  } finally {
+    if (prev === undefined) delete process.env.CLOUDFLARE_CF_FETCH_ENABLED;
+    else process.env.CLOUDFLARE_CF_FETCH_ENABLED = prev;
   }
 }
 

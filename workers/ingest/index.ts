@@ -44,7 +44,7 @@ export default {
       ctx.waitUntil(env.TRANSACTIONS.getByName("scheduler").ensureScheduler().catch(() => { schedulerStarted = false; }));
     }
     // Availability reads are the hottest path: hand them over before any routing of ours.
-    if (env.AVAILABILITY && request.url.includes("/v1/availability/")) return env.AVAILABILITY.fetch(request);
+    if (env.AVAILABILITY && new URL(request.url).pathname.startsWith("/v1/availability/")) return env.AVAILABILITY.fetch(request);
     return app.fetch(request, env, ctx);
   },
 } satisfies ExportedHandler<AppEnv["Bindings"]>;
