@@ -11,12 +11,14 @@ import type { Env } from "../lib/env";
 import { newId } from "../lib/ids";
 import { consumeShipment, loadPolicy, releaseOrder, reserveOrder } from "../lib/reservations";
 import { projectionStatements } from "./order-projection";
-import type { Effect, ErpReport, OrderState, OrderView, SubmitResult, TimelineEntry } from "./order-types";
+import type { Effect, ErpReport, OrderState, OrderView, SubmitOptions, SubmitResult, TimelineEntry } from "./order-types";
 
 const RETRY_EFFECTS_MS = 15_000;
 
 export class OrderRole {
   #draining: Promise<void> | null = null;
+  /** Resolved after each effect is applied, for callers waiting on part of a drain. */
+  #progress: (() => void)[] = [];
 
   constructor(
     private readonly ctx: DurableObjectState,
@@ -69,12 +71,25 @@ export class OrderRole {
     };
   }
 
-  /** Applies one revision of the order. Older revisions are kept on the timeline and flagged `stale`. */
-  async submit(order: CanonicalOrder, source: OrderSource, sourceRef: Record<string, unknown> = {}): Promise<SubmitResult> {
+  /**
+   * Applies one revision of the order. Two dedupe layers, both here: the provider's delivery id
+   * (transport: a redelivery is a duplicate whatever it says) and the version (business: an
+   * older revision is kept on the timeline and flagged `stale`).
+   * With `answerAfter: "reserve"` the call returns once stock is held; the queue send and the
+   * D1 projection finish in the background (the alarm finishes them if this object dies), so a
+   * channel's webhook is answered without waiting for them. The governed API waits for all, so a
+   * partner can read the order straight after its 201.
+   */
+  async submit(order: CanonicalOrder, source: OrderSource, sourceRef: Record<string, unknown> = {}, opts: SubmitOptions = {}): Promise<SubmitResult> {
     // Check and write with nothing but synchronous storage in between (input gate stays shut).
     let s = this.#load();
     let outcome: SubmitResult["outcome"];
     const src = `${source}${sourceRef.connectionId ? `:${String(sourceRef.connectionId)}` : ""}`;
+    const deliveryKey = sourceRef.deliveryId ? `delivery:${String(sourceRef.connectionId ?? "")}:${String(sourceRef.deliveryId)}` : null;
+    if (s && deliveryKey && this.ctx.storage.sql.exec("SELECT 1 FROM kv WHERE k = ?", deliveryKey).toArray().length) {
+      return { outcome: "duplicate", order: this.view(s)! };
+    }
+    if (deliveryKey) this.ctx.storage.sql.exec("INSERT OR IGNORE INTO kv (k, v) VALUES (?, ?)", deliveryKey, String(Date.now()));
     if (!s) {
       const now = new Date().toISOString();
       s = {
@@ -120,8 +135,24 @@ export class OrderRole {
       if (!wasWithErp && s.status !== "cancelled") s.dispatch.version = order.version;
     }
     this.#save(s);
-    await this.drain();
+    await this.#settle(opts.answerAfter ?? "all");
     return { outcome, order: this.view()! };
+  }
+
+  /** Waits for all owed effects, or only until no reservation change is owed (the rest runs on). */
+  async #settle(until: "all" | "reserve"): Promise<void> {
+    const run = this.drain();
+    if (until === "all") return run;
+    this.ctx.waitUntil(
+      run.catch(async (e) => {
+        console.error(JSON.stringify({ level: "error", msg: "background effects failed; the alarm retries", error: String(e) }));
+        await this.ctx.storage.setAlarm(Date.now() + RETRY_EFFECTS_MS);
+      }),
+    );
+    const held = () => !(this.#load()?.pending ?? []).some((e) => e === "reserve" || e === "release");
+    while (!held()) {
+      await Promise.race([run, new Promise<void>((resolve) => this.#progress.push(resolve))]);
+    }
   }
 
   async cancel(source: string, reason: string): Promise<{ outcome: "cancelled" | "already_cancelled" | "not_cancellable" | "unknown_order"; order: OrderView | null }> {
@@ -322,6 +353,9 @@ export class OrderRole {
       if (i >= 0) fresh.pending.splice(i, 1);
       apply(fresh);
       this.#save(fresh);
+      const waiting = this.#progress;
+      this.#progress = [];
+      for (const w of waiting) w();
     }
   }
 

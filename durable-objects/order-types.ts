@@ -75,3 +75,8 @@ export type ErpReport =
   | { type: "rejected"; attempt: number; httpStatus: number; reason: string; version: number }
   | { type: "dead_letter"; attempts: number; reason: string; deadLetterId: string }
   | { type: "cancel_sent"; httpStatus: number };
+
+export interface SubmitOptions {
+  /** `"reserve"`: answer once stock is held and let the queue send and D1 projection finish after. */
+  answerAfter?: "all" | "reserve";
+}

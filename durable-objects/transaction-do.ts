@@ -11,7 +11,7 @@ import type { CanonicalOrder, OrderSource, ShipmentEvent } from "../core/canonic
 import type { Env } from "../lib/env";
 import { runPeriodic } from "../workers/dispatch/periodic";
 import { OrderRole } from "./order-role";
-import type { ErpReport } from "./order-types";
+import type { ErpReport, SubmitOptions } from "./order-types";
 
 export const RETENTION_MS = 7 * 24 * 3600 * 1000;
 const LEASE_MS = 60_000;
@@ -103,8 +103,8 @@ export class TransactionDO extends DurableObject<Env> {
 
   // --- orders ---------------------------------------------------------------------------------
 
-  submitOrder(order: CanonicalOrder, source: OrderSource, sourceRef: Record<string, unknown> = {}) {
-    return this.#order.submit(order, source, sourceRef);
+  submitOrder(order: CanonicalOrder, source: OrderSource, sourceRef: Record<string, unknown> = {}, opts: SubmitOptions = {}) {
+    return this.#order.submit(order, source, sourceRef, opts);
   }
 
   cancelOrder(source: string, reason: string) {

@@ -38,7 +38,8 @@ export async function applyChannelEvents(env: Env, events: ChannelEvent[], src: 
   for (const ev of events) {
     switch (ev.kind) {
       case "order": {
-        const r = await orderStub(env, ev.order.channel, ev.order.externalId).submitOrder(ev.order, src.kind, ref);
+        // Channels are answered once stock is held; the queue send and D1 write finish after.
+        const r = await orderStub(env, ev.order.channel, ev.order.externalId).submitOrder(ev.order, src.kind, ref, { answerAfter: "reserve" });
         out.orderId = r.order.orderId;
         note(r.outcome === "accepted" || r.outcome === "updated" ? "accepted" : r.outcome);
         break;

@@ -37,7 +37,26 @@ export async function withRetry<T>(env: Env, sku: string, call: (stub: ReturnTyp
  * location the SKU has (ascending id), no caps, no backorder, splits allowed. A stored policy that
  * no longer validates is treated as absent and logged.
  */
-export async function loadPolicy(env: Env, channel: string): Promise<PolicyOrDefault> {
+const policyCache = new Map<string, { at: number; policy: Promise<PolicyOrDefault> }>();
+const POLICY_CACHE_MS = 5_000;
+
+/** Drops this isolate's cached policy for `channel` (others see a change within POLICY_CACHE_MS). */
+export function forgetPolicy(channel: string): void {
+  policyCache.delete(channel);
+}
+
+export function loadPolicy(env: Env, channel: string): Promise<PolicyOrDefault> {
+  // Read on every order and every low-stock availability answer: cache it briefly per isolate.
+  const hit = policyCache.get(channel);
+  if (hit && Date.now() - hit.at < POLICY_CACHE_MS) return hit.policy;
+  const policy = readPolicy(env, channel);
+  if (policyCache.size > 1000) policyCache.clear();
+  policyCache.set(channel, { at: Date.now(), policy });
+  policy.catch(() => policyCache.delete(channel));
+  return policy;
+}
+
+async function readPolicy(env: Env, channel: string): Promise<PolicyOrDefault> {
   const row = await env.DB.prepare("SELECT policy FROM channel_policies WHERE channel = ?").bind(channel).first<{ policy: string }>();
   if (!row) return null;
   const parsed = channelPolicySchema.safeParse(JSON.parse(row.policy));

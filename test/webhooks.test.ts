@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import shopifyCreate from "../../shared/fixtures/shopify/docs-sample_2025-04_orders_create.json";
 import edi850 from "../../shared/fixtures/x12/node-x12/850.edi?raw";
 import { hmacSha256, toBase64 } from "../core/crypto";
-import { admin, call, createKey, erpBookings, erpRule, getOrder, stock, uid, waitForOrder } from "./helpers";
+import { admin, call, createKey, erpBookings, erpRule, stock, uid, waitForOrder } from "./helpers";
 
 async function shopifyConnection(channel = uid("shop")) {
   const id = uid("shopify");
@@ -44,7 +44,8 @@ describe("channel webhooks", () => {
     expect(first.status).toBe("accepted");
     const again = (await (await sendShopify(conn, body, deliveryId)).json()) as { status: string; orderId: string; eventId: string };
     expect(again).toEqual({ ...first, status: "duplicate" });
-    const o = await getOrder(key, first.orderId);
+    // The webhook is answered once stock is held; the queryable copy follows moments later.
+    const o = await waitForOrder(key, first.orderId, () => true);
     expect(o.lines.map((l) => [l.sku, l.quantity])).toEqual([["SKU2006-001", 1], ["SKU2006-020", 1], ["SKU2006-035", 1]]);
   });
 
@@ -102,7 +103,7 @@ describe("channel webhooks", () => {
     expect(answer.status).toBe("accepted");
     // The answer came before the ERP could have answered: nothing is booked yet.
     expect((await erpBookings(String(no))).filter((b) => b.erpOrderId)).toHaveLength(0);
-    expect((await getOrder(key, answer.orderId)).status).not.toBe("erp_accepted");
+    expect((await waitForOrder(key, answer.orderId, () => true)).status).not.toBe("erp_accepted");
   });
 
   it("quarantines a verified payload that fails validation, answering 200", async () => {
@@ -173,8 +174,9 @@ describe("EDI", () => {
     expect(viaHook.status).toBe("accepted");
     await postEdi(ediId, edi850);
     const key = await createKey();
-    const o = await getOrder(key, viaHook.orderId);
-    expect(o.timeline.filter((t) => t.type === "received" || t.type === "duplicate" || t.type === "updated" || t.type === "stale_version").length).toBe(2);
+    const arrivals = (o: { timeline: { type: string }[] }) => o.timeline.filter((t) => ["received", "duplicate", "updated", "stale_version"].includes(t.type)).length;
+    const o = await waitForOrder(key, viaHook.orderId, (x) => arrivals(x) === 2);
+    expect(arrivals(o)).toBe(2);
     const { results } = await env.DB.prepare("SELECT id FROM orders WHERE channel = ?").bind(channel).all();
     expect(results).toHaveLength(1);
   });

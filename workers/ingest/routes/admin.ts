@@ -9,6 +9,7 @@ import { channelPolicySchema } from "../../../core/inventory/policy";
 import { CONNECTION_KINDS, forgetConnection, maskSettings, sealSettings } from "../../../lib/connections";
 import { forgetCachedKeys, parseJsonBody, ProblemError, requireAdmin, validate, type AppEnv } from "../../../lib/http";
 import { newId } from "../../../lib/ids";
+import { forgetPolicy } from "../../../lib/reservations";
 
 export const SCOPES = ["orders:write", "orders:read", "inventory:write", "availability:read", "shipments:write", "returns:write", "ops:read"] as const;
 
@@ -131,6 +132,7 @@ adminRoutes.put("/channels/:channel/policy", async (c) => {
   )
     .bind(channel, JSON.stringify(data), new Date().toISOString())
     .run();
+  forgetPolicy(channel);
   return c.json({ channel, policy: data });
 });
 
