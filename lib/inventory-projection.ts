@@ -50,8 +50,9 @@ export class Projector {
     this.storage.sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", key, value);
   }
   #minMeta(key: string, value: number): void {
+    // Written only when it moves: this runs inside every reservation's transaction.
     const cur = this.#meta(key);
-    this.#setMeta(key, cur === null ? value : Math.min(cur, value));
+    if (cur === null || value < cur) this.#setMeta(key, value);
   }
 
   /** Synchronous, inside the change's transaction: remember the oldest unprojected fact and make the run due. */

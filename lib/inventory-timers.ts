@@ -14,7 +14,7 @@ export class Timers {
   /** Sets `name` to fire at `dueAt` unless it is already due earlier. Synchronous: safe inside transactionSync. */
   schedule(name: string, dueAt: number): void {
     this.#storage.sql.exec(
-      "INSERT INTO timers (name, due_at) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET due_at = MIN(due_at, excluded.due_at)",
+      "INSERT INTO timers (name, due_at) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET due_at = excluded.due_at WHERE excluded.due_at < timers.due_at",
       name,
       dueAt,
     );

@@ -16,7 +16,7 @@ export function matches(patterns: string[], type: string): boolean {
 }
 
 /** Moves pending events to their subscribers' queues. Safe to repeat: deliveries are keyed (event, subscription). */
-export async function fanOutEvents(env: Env, limit = 200): Promise<{ events: number; deliveries: number }> {
+export async function fanOutEvents(env: Env, limit = 500): Promise<{ events: number; deliveries: number }> {
   const [events, subs] = await env.DB.batch([
     env.DB.prepare("SELECT id, type FROM outbound_events WHERE state = 'pending' ORDER BY created_at LIMIT ?").bind(limit),
     env.DB.prepare("SELECT id, events FROM subscriptions"),
@@ -32,7 +32,11 @@ export async function fanOutEvents(env: Env, limit = 200): Promise<{ events: num
       stmts.push(env.DB.prepare("INSERT OR IGNORE INTO event_deliveries (event_id, subscription_id, state, attempts, created_at) VALUES (?, ?, 'queued', 0, ?)").bind(ev.id, sub.id, now));
       messages.push({ body: { kind: "event.deliver", key: `${ev.id}:${sub.id}`, eventId: ev.id, subscriptionId: sub.id } });
     }
-    stmts.push(env.DB.prepare("UPDATE outbound_events SET state = 'dispatched' WHERE id = ? AND state = 'pending'").bind(ev.id));
+  }
+  // One statement per chunk of events rather than one per event (D1 allows 100 bound parameters).
+  for (let i = 0; i < pending.length; i += 90) {
+    const ids = pending.slice(i, i + 90).map((e) => e.id);
+    stmts.push(env.DB.prepare(`UPDATE outbound_events SET state = 'dispatched' WHERE state = 'pending' AND id IN (${ids.map(() => "?").join(",")})`).bind(...ids));
   }
   // Queue first, then mark: a crash in between re-sends (the consumer skips delivered rows), never loses.
   for (let i = 0; i < messages.length; i += 100) await env.EVENTS_QUEUE.sendBatch(messages.slice(i, i + 100));
