@@ -37,7 +37,7 @@ describe("GET /v1/availability/{sku}", () => {
     expect(res.status).toBe(200);
     expect(res.headers.get("cache-control")).toBe("private, max-age=5");
     const etag = res.headers.get("etag")!;
-    expect(etag).toMatch(/^W\/"[0-9a-f]{32}"$/);
+    expect(etag).toMatch(/^W\/".+"$/);
     expect(await res.json()).toEqual({ ...cached, source: "cache" });
 
     const again = await get(`/v1/availability/${sku}?channel=${channel}`, { "if-none-match": etag });
