@@ -59,7 +59,8 @@ const NEXT: Record<OrderStatus, readonly OrderStatus[]> = {
   closed: ["returned"],
   cancelled: [],
   returned: ["closed"],
-  exception: ["sent_to_erp", "erp_accepted", "cancelled", "released", ...holding],
+  // A late acknowledgement or shipment clears an ack_timeout.
+  exception: ["sent_to_erp", "erp_accepted", "cancelled", "released", "acknowledged", "partially_shipped", "shipped", "short_picked", ...holding],
 };
 
 /** Whether `to` may follow `from`. Re-entering the same status is a no-op, not a transition. */

@@ -176,6 +176,8 @@ export class OrderRole {
 
   /** Dispatch reports each ERP attempt and its end; every report lands on the timeline. */
   async recordErp(r: ErpReport): Promise<OrderView | null> {
+    // I/O first: nothing but storage may come between the load and the save below.
+    const ackSeconds = r.type === "accepted" ? await this.#ackDeadlineSeconds() : 0;
     const s = this.#load();
     if (!s) return null;
     switch (r.type) {
@@ -193,6 +195,11 @@ export class OrderRole {
         if (s.status !== "cancelled") {
           if (s.status !== "sent_to_erp") this.#transition(s, "sent_to_erp", "dispatch");
           this.#transition(s, "erp_accepted", "dispatch", { erpOrderId: r.erpOrderId });
+          if (ackSeconds > 0 && s.ackDueAt === undefined) {
+            // The ERP releases the order to the warehouse or 3PL: their acknowledgement is due.
+            s.ackDueAt = Date.now() + ackSeconds * 1000;
+            this.#append(s, "ack_deadline_set", "switchyard", { dueAt: new Date(s.ackDueAt).toISOString() });
+          }
         } else if (!s.pending.includes("enqueue_cancel")) {
           // Cancelled while the booking was in flight: the ERP must hear about the cancel too.
           s.pending.push("enqueue_cancel");
@@ -222,6 +229,11 @@ export class OrderRole {
         break;
     }
     this.#save(s);
+    if (s.ackDueAt !== undefined) {
+      // One alarm per object: keep whichever is sooner, the deadline or an effects retry.
+      const current = await this.ctx.storage.getAlarm();
+      if (current === null || current > s.ackDueAt) await this.ctx.storage.setAlarm(s.ackDueAt);
+    }
     await this.drain();
     return this.view();
   }
@@ -244,6 +256,11 @@ export class OrderRole {
     if (seen) return { outcome: "duplicate", order: this.view(s) };
     this.ctx.storage.sql.exec("INSERT INTO kv (k, v) VALUES (?, ?)", `shipment:${ev.eventId}`, JSON.stringify(ev));
     const src = `${ev.source}:${ev.location}`;
+    s.ackDueAt = undefined;
+    if (s.status === "exception" && s.exceptionReason === "ack_timeout") {
+      s.exceptionReason = undefined;
+      s.exceptionDetail = undefined;
+    }
     this.#append(s, `shipment_${ev.type}`, src, { eventId: ev.eventId, location: ev.location, lines: ev.lines, ...(ev.carrier ? { carrier: ev.carrier } : {}), ...(ev.tracking ? { tracking: ev.tracking } : {}) });
     switch (ev.type) {
       case "acknowledged":
@@ -456,8 +473,32 @@ export class OrderRole {
     s.projectedSeq = latest.projectedSeq;
   }
 
-  /** Alarm: finish effects a crash or a failure left owed. */
+  async #ackDeadlineSeconds(): Promise<number> {
+    const s = this.#load();
+    const policy = s ? await loadPolicy(this.env, s.channel).catch(() => null) : null;
+    return policy?.ackDeadlineSeconds ?? Number(this.env.ACK_DEADLINE_SECONDS || "0");
+  }
+
+  /** An acknowledgement that did not come in time puts the order in front of a person. */
+  #checkAckDeadline(): void {
+    const s = this.#load();
+    if (!s || s.ackDueAt === undefined) return;
+    if (s.ackDueAt > Date.now()) {
+      this.ctx.storage.setAlarm(s.ackDueAt);
+      return;
+    }
+    s.ackDueAt = undefined;
+    if (s.status === "erp_accepted" || s.status === "released") {
+      s.exceptionReason = "ack_timeout";
+      s.exceptionDetail = "no acknowledgement from the warehouse or 3PL before the deadline";
+      this.#transition(s, "exception", "switchyard", { reason: "ack_timeout" });
+    }
+    this.#save(s);
+  }
+
+  /** Alarm: the acknowledgement deadline, and effects a crash or a failure left owed. */
   async onAlarm(): Promise<void> {
+    this.#checkAckDeadline();
     const s = this.#load();
     if (!s) return;
     try {

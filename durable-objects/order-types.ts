@@ -35,6 +35,8 @@ export interface OrderState {
   shipments?: { sku: string; quantity: number; location: string; eventId: string; consumed?: boolean }[];
   /** Highest timeline seq already written to D1. */
   projectedSeq: number;
+  /** When the warehouse/3PL must have acknowledged by (ms), once the ERP accepted; cleared by any shipment fact. */
+  ackDueAt?: number;
   /** `updatedAt` of the state last written to D1. */
   projectedAt?: string;
   createdAt: string;

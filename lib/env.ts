@@ -21,6 +21,8 @@ export interface Env {
   RETRY_BASE_SECONDS: string;
   LOW_STOCK_THRESHOLD: string;
   OUTBOX_SWEEP_AFTER_SECONDS: string;
+  /** Seconds a warehouse/3PL has to acknowledge an ERP-accepted order (0: no deadline); a channel policy may override. */
+  ACK_DEADLINE_SECONDS?: string;
   /** Seconds between runs of the scheduler alarm (outbox sweep, subscriber fan-out). */
   SCHEDULER_INTERVAL_SECONDS?: string;
 }

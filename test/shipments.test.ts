@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { call, createKey, getOrder, postOrder, sampleOrder, stockedOrder, uid, waitForOrder } from "./helpers";
+import { admin, call, createKey, getOrder, postOrder, sampleOrder, stockedOrder, uid, waitForOrder } from "./helpers";
 
 describe("shipments and returns", () => {
   it("moves an order through acknowledged and shipped, dedupes by eventId, then takes a return", async () => {
@@ -32,5 +32,25 @@ describe("shipments and returns", () => {
     const { orderId } = (await (await postOrder(key, await stockedOrder())).json()) as { orderId: string };
     const ret = await call("/v1/returns", { method: "POST", headers: { authorization: `Bearer ${key}` }, json: { eventId: uid(), orderId, lines: [{ sku: "X", quantity: 1 }], reason: "n/a" } });
     expect(ret.status).toBe(409);
+  });
+});
+
+describe("warehouse acknowledgement deadline", () => {
+  it("puts an ERP-accepted order nobody acknowledged in exception (ack_timeout), and a late ack clears it", async () => {
+    const key = await createKey(["orders:write", "orders:read", "shipments:write"]);
+    const channel = uid("sla");
+    expect((await admin(`/v1/admin/channels/${channel}/policy`, "PUT", { locations: ["DC1"], ackDeadlineSeconds: 1 })).status).toBe(200);
+    const body = await stockedOrder({ channel });
+    const { orderId } = (await (await postOrder(key, body)).json()) as { orderId: string };
+    const accepted = await waitForOrder(key, orderId, (o) => o.status === "erp_accepted" || o.status === "exception");
+    expect(accepted.timeline.map((t) => t.type)).toContain("ack_deadline_set");
+    const late = await waitForOrder(key, orderId, (o) => o.status === "exception");
+    expect(late.exception).toMatchObject({ reason: "ack_timeout" });
+
+    const ack = await call("/v1/shipments", { method: "POST", headers: { authorization: `Bearer ${key}` }, json: { eventId: uid("ack"), orderId, source: "3pl", type: "acknowledged", location: "3PL-EAST", lines: [] } });
+    expect(ack.status).toBe(202);
+    const o = await getOrder(key, orderId);
+    expect(o.status).toBe("acknowledged");
+    expect(o.exception).toBeUndefined();
   });
 });

@@ -31,6 +31,11 @@ export const channelPolicySchema = z.strictObject({
   pool: count.optional(),
   /** May one line be split across locations (default true)? */
   split: z.boolean().optional(),
+  /**
+   * Seconds the warehouse or 3PL has to acknowledge an order after the ERP accepted it; past
+   * that the order goes to `exception` (`ack_timeout`). Default: ACK_DEADLINE_SECONDS.
+   */
+  ackDeadlineSeconds: z.number().int().positive().max(30 * 24 * 3600).optional(),
 });
 export type ChannelPolicy = z.infer<typeof channelPolicySchema>;
 
