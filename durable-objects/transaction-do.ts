@@ -120,15 +120,15 @@ export class TransactionDO extends DurableObject<Env> {
   }
 
   noteChannelEvent(type: string, source: string, detail: Record<string, unknown>) {
-    return this.#order.noteChannelEvent(type, source, detail);
+    return this.#order.fulfilment.noteChannelEvent(type, source, detail);
   }
 
   recordShipment(ev: ShipmentEvent) {
-    return this.#order.recordShipment(ev);
+    return this.#order.fulfilment.recordShipment(ev);
   }
 
   recordReturn(r: { eventId: string; lines: { sku: string; quantity: number }[]; reason: string }) {
-    return this.#order.recordReturn(r);
+    return this.#order.fulfilment.recordReturn(r);
   }
 
   erpPayload() {

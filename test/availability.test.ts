@@ -16,7 +16,7 @@ const snapshot = (sku: string, onHand: number): InventoryEvent => ({
 });
 type Item = { sku: string; channel: string; available: number; asOf: string; source: string };
 
-async function stocked(channel: string, onHand: number) {
+async function stocked(_channel: string, onHand: number) {
   const sku = uid("SKU");
   await stub(sku).applyEvents([snapshot(sku, onHand)]);
   await stub(sku).flush();

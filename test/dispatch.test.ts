@@ -1,7 +1,7 @@
 import { createExecutionContext, createMessageBatch, env, getQueueResult } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import dispatch from "../workers/dispatch/index";
-import { admin, call, createKey, erpBookings, erpRule, getOrder, postOrder, sampleOrder, stockedOrder, uid, waitForOrder } from "./helpers";
+import { admin, call, createKey, erpBookings, erpRule, getOrder, postOrder, stockedOrder, waitForOrder } from "./helpers";
 
 describe("ERP dispatch", () => {
   it("retries transient failures and records every attempt on the timeline", async () => {

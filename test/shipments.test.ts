@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { admin, call, createKey, getOrder, postOrder, sampleOrder, stockedOrder, uid, waitForOrder } from "./helpers";
+import { admin, call, createKey, getOrder, postOrder, stockedOrder, uid, waitForOrder } from "./helpers";
 
 describe("shipments and returns", () => {
   it("moves an order through acknowledged and shipped, dedupes by eventId, then takes a return", async () => {

@@ -1,0 +1,173 @@
+/**
+ * The side effects an order change owes — reserve or release stock, consume shipped stock, send
+ * to the ERP queue, write the D1 projection — drained one at a time after the change is stored.
+ * Each is idempotent and applied to freshly loaded state, so a crash, a failure or a concurrent
+ * call is finished by the next drain or by the alarm.
+ */
+import { statusFromLines } from "../core/order-state";
+import type { Env } from "../lib/env";
+import { consumeShipment, loadPolicy, releaseOrder, reserveOrder } from "../lib/reservations";
+import { projectionStatements } from "./order-projection";
+import type { OrderStore } from "./order-store";
+import type { Effect, OrderState, TimelineEntry } from "./order-types";
+
+export const RETRY_EFFECTS_MS = 15_000;
+
+export class OrderEffects {
+  #draining: Promise<void> | null = null;
+  /** Resolved after each effect is applied, for callers waiting on part of a drain. */
+  #progress: (() => void)[] = [];
+
+  constructor(
+    private readonly ctx: DurableObjectState,
+    private readonly env: Env,
+    private readonly store: OrderStore,
+  ) {}
+
+  /** Waits for all owed effects, or only until no reservation change is owed (the rest runs on). */
+  async settle(until: "all" | "reserve"): Promise<void> {
+    const run = this.drain();
+    if (until === "all") return run;
+    this.ctx.waitUntil(
+      run.catch(async (e) => {
+        console.error(JSON.stringify({ level: "error", msg: "background effects failed; the alarm retries", error: String(e) }));
+        await this.ctx.storage.setAlarm(Date.now() + RETRY_EFFECTS_MS);
+      }),
+    );
+    const held = () => !(this.store.load()?.pending ?? []).some((e) => e === "reserve" || e === "release");
+    while (!held()) {
+      await Promise.race([run, new Promise<void>((resolve) => this.#progress.push(resolve))]);
+    }
+  }
+
+  /** Runs owed effects one at a time; concurrent callers wait for the same run. */
+  drain(): Promise<void> {
+    if (!this.#draining) {
+      this.#draining = this.#drainOnce().finally(() => {
+        this.#draining = null;
+      });
+    }
+    return this.#draining;
+  }
+
+  async #drainOnce(): Promise<void> {
+    for (;;) {
+      const s = this.store.load();
+      if (!s) return;
+      const effect = s.pending[0];
+      if (!effect) {
+        // Other calls may have changed the state while an earlier projection was in flight.
+        if (s.projectedAt === s.updatedAt && !this.#hasUnprojected(s)) return;
+        await this.#project(s);
+        continue;
+      }
+      const apply = await this.#run(effect, s);
+      // Other RPCs may have written while the effect awaited: apply its result to fresh state.
+      const fresh = this.store.load()!;
+      const i = fresh.pending.indexOf(effect);
+      if (i >= 0) fresh.pending.splice(i, 1);
+      apply(fresh);
+      this.store.save(fresh);
+      const waiting = this.#progress;
+      this.#progress = [];
+      for (const w of waiting) w();
+    }
+  }
+
+  #hasUnprojected(s: OrderState): boolean {
+    const row = this.ctx.storage.sql.exec<{ n: number }>("SELECT COALESCE(MAX(seq), 0) AS n FROM timeline").one();
+    return row.n > s.projectedSeq;
+  }
+
+  async #run(effect: Effect, s: OrderState): Promise<(fresh: OrderState) => void> {
+    switch (effect) {
+      case "reserve": {
+        if (s.status === "cancelled") return () => {};
+        const policy = await loadPolicy(this.env, s.channel);
+        const r = await reserveOrder(this.env, {
+          orderId: s.orderId,
+          channel: s.channel,
+          lines: s.lines.map((l) => ({ lineNo: l.lineNo, sku: l.sku, quantity: l.quantity })),
+          policy,
+          at: Date.now(),
+        });
+        return (f) => {
+          for (const out of r.lines) {
+            const line = f.lines.find((l) => l.lineNo === out.lineNo);
+            if (line) Object.assign(line, { reserved: out.reserved, backordered: out.backordered });
+          }
+          this.store.append(f, "reservation", "inventory", { lines: r.lines, status: r.status });
+          if (f.status === "cancelled") return;
+          const next = statusFromLines(f.lines);
+          if (next === "rejected") {
+            f.exceptionReason = "insufficient_stock";
+            f.exceptionDetail = "no line could be reserved and the channel does not allow backorders";
+            f.dispatch.state = "skipped";
+            f.pending = f.pending.filter((e) => e !== "enqueue");
+            this.store.transition(f, "exception", "inventory", { reason: "insufficient_stock" });
+          } else {
+            this.store.transition(f, next, "inventory");
+          }
+        };
+      }
+      case "release": {
+        // A cancellation leaves a tombstone in each SKU's object, so a late duplicate reserve holds nothing;
+        // a revision releases plainly so its new lines can be reserved afresh.
+        const released = await releaseOrder(this.env, s.orderId, s.lines, s.status === "cancelled" ? "cancel" : "revision");
+        return (f) => {
+          for (const l of f.lines) l.reserved = 0;
+          this.store.append(f, "holds_released", "inventory", { released });
+        };
+      }
+      case "enqueue": {
+        if (s.status === "cancelled" || s.dispatch.state === "skipped" || s.dispatch.state === "confirmed") return () => {};
+        // The message names this object, so the consumer needs nothing from D1: the projection
+        // is written once, after the effects, instead of once before and once after the send.
+        const at = new Date().toISOString();
+        const msg = { kind: "erp.order" as const, key: `${s.orderId}:${s.dispatch.version}`, orderId: s.orderId, orchestrationId: s.orchestrationId, version: s.dispatch.version, channel: s.channel, externalId: s.externalId };
+        let error: string | null = null;
+        try {
+          await this.env.DISPATCH_QUEUE.send(msg);
+        } catch (e) {
+          error = String(e);
+        }
+        return (f) => {
+          f.dispatch.enqueuedAt = at;
+          if (error) {
+            // The order is durable; the outbox sweeper re-enqueues what never reached the queue.
+            this.store.append(f, "enqueue_failed", "switchyard", { error });
+            return;
+          }
+          if (f.dispatch.state === "pending") f.dispatch.state = "enqueued";
+          this.store.append(f, "enqueued", "switchyard", { queue: "dispatch", version: msg.version });
+        };
+      }
+      case "consume": {
+        const todo = s.shipments?.filter((x) => !x.consumed) ?? [];
+        if (!todo.length) return () => {};
+        await consumeShipment(this.env, s.orderId, todo);
+        return (f) => {
+          for (const x of f.shipments ?? []) x.consumed = true;
+          this.store.append(f, "stock_consumed", "inventory", { lines: todo.map(({ sku, quantity, location }) => ({ sku, quantity, location })) });
+        };
+      }
+      case "enqueue_cancel": {
+        await this.env.DISPATCH_QUEUE.send({ kind: "erp.cancel", key: `${s.orderId}:cancel`, orderId: s.orderId, orchestrationId: s.orchestrationId, version: s.version, channel: s.channel, externalId: s.externalId });
+        return (f) => this.store.append(f, "enqueued", "switchyard", { queue: "dispatch", kind: "erp.cancel" });
+      }
+    }
+  }
+
+  async #project(s: OrderState): Promise<void> {
+    const rows = this.ctx.storage.sql
+      .exec<{ seq: number; at: string; type: string; source: string; detail: string }>("SELECT seq, at, type, source, detail FROM timeline WHERE seq > ? ORDER BY seq", s.projectedSeq)
+      .toArray();
+    const entries: TimelineEntry[] = rows.map((r) => ({ ...r, detail: JSON.parse(r.detail) as Record<string, unknown> }));
+    await this.env.DB.batch(projectionStatements(this.env.DB, s, entries));
+    const latest = this.store.load()!;
+    latest.projectedSeq = Math.max(latest.projectedSeq, ...entries.map((e) => e.seq));
+    if (latest.updatedAt === s.updatedAt) latest.projectedAt = s.updatedAt;
+    this.store.save(latest, false);
+    s.projectedSeq = latest.projectedSeq;
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * An order's own storage inside its TransactionDO: the state document, the timeline, and the
+ * state machine's guard on every status change. Every call is synchronous SQLite, so callers can
+ * check and write with nothing in between.
+ */
+import { canTransition, type OrderStatus } from "../core/order-state";
+import type { OrderState, OrderView } from "./order-types";
+
+export class OrderStore {
+  constructor(private readonly ctx: DurableObjectState) {}
+
+  load(): OrderState | null {
+    const row = this.ctx.storage.sql.exec<{ v: string }>("SELECT v FROM kv WHERE k = 'order'").toArray()[0];
+    return row ? (JSON.parse(row.v) as OrderState) : null;
+  }
+
+  save(s: OrderState, touch = true): void {
+    if (touch) s.updatedAt = nextStamp(s.updatedAt);
+    this.ctx.storage.sql.exec("INSERT OR REPLACE INTO kv (k, v) VALUES ('order', ?)", JSON.stringify(s));
+  }
+
+  append(s: OrderState, type: string, source: string, detail: Record<string, unknown> = {}): void {
+    this.ctx.storage.sql.exec(
+      "INSERT INTO timeline (at, type, source, detail) VALUES (?, ?, ?, ?)",
+      new Date().toISOString(),
+      type,
+      source,
+      JSON.stringify({ orchestrationId: s.orchestrationId, ...detail }),
+    );
+  }
+
+  transition(s: OrderState, to: OrderStatus, source: string, detail: Record<string, unknown> = {}): boolean {
+    if (s.status === to) return false;
+    if (!canTransition(s.status, to)) {
+      this.append(s, "transition_refused", source, { from: s.status, to, ...detail });
+      return false;
+    }
+    this.append(s, "status_changed", source, { from: s.status, to, ...detail });
+    s.status = to;
+    return true;
+  }
+
+  view(s: OrderState | null = this.load()): OrderView | null {
+    if (!s) return null;
+    return {
+      orderId: s.orderId,
+      orchestrationId: s.orchestrationId,
+      channel: s.channel,
+      externalId: s.externalId,
+      version: s.version,
+      status: s.status,
+      lines: s.lines.map((l) => ({ sku: l.sku, quantity: l.quantity, reserved: l.reserved, backordered: l.backordered })),
+      ...(s.erpOrderId ? { erpOrderId: s.erpOrderId } : {}),
+      ...(s.exceptionReason ? { exceptionReason: s.exceptionReason } : {}),
+    };
+  }
+
+  /** Whether a marker (a delivery id, a shipment or return event id) was recorded. */
+  seen(key: string): boolean {
+    return this.ctx.storage.sql.exec("SELECT 1 FROM kv WHERE k = ?", key).toArray().length > 0;
+  }
+
+  marker(key: string): string | null {
+    return this.ctx.storage.sql.exec<{ v: string }>("SELECT v FROM kv WHERE k = ?", key).toArray()[0]?.v ?? null;
+  }
+
+  remember(key: string, value: string): void {
+    this.ctx.storage.sql.exec("INSERT OR IGNORE INTO kv (k, v) VALUES (?, ?)", key, value);
+  }
+}
+
+/** A strictly increasing ISO stamp, so the D1 projection can refuse older writes. */
+function nextStamp(prev: string): string {
+  const now = new Date().toISOString();
+  return now > prev ? now : new Date(Date.parse(prev) + 1).toISOString();
+}
