@@ -104,7 +104,7 @@ const lines = [
   `   curl -X PUT ${system.erpUrl}/_sim/faults -d '{}'                                  # healthy again`,
   `   curl ${system.erpUrl}/_sim/orders                                              # what the ERP booked`,
   "",
-  ` Admin CLI:  npm run -s cli -- status --url ${u}     (or node cli/bin.mjs …; see docs/README-ops.md)`,
+  ` Admin CLI:  npm run -s cli -- status --url ${u}     (or node cli/bin.mjs …; see the README)`,
   "──────────────────────────────────────────────────────────────────────────────",
   "",
 ];
