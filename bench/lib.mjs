@@ -1,5 +1,6 @@
 // Shared pieces of the benchmark: the load generator wrapper (autocannon's programmatic API),
-// a /proc sampler for workerd memory and CPU, Shopify signing, and admin/API helpers.
+// a /proc sampler for workerd memory and CPU, Shopify signing, admin/API helpers, the run's log
+// and the wait for the ERP simulator to drain.
 import autocannon from "autocannon";
 import { createHmac, randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
@@ -164,4 +165,29 @@ export async function until(fn, { timeoutMs = 30_000, everyMs = 250 } = {}) {
     if (v || Date.now() > deadline) return v;
     await sleep(everyMs);
   }
+}
+
+/** When the run began: the log's clock and the run's total time both count from it. */
+export const began = Date.now();
+export const log = (...a) => console.log(`[bench +${((Date.now() - began) / 1000).toFixed(0).padStart(3)}s]`, ...a);
+export const mb = (b) => Math.round(b / 1024 / 1024);
+
+/** Waits until the ERP simulator has booked `expected` orders (or stops growing); returns the drain rate. */
+export async function drain(sys, expected, label, capMs = 45_000) {
+  const t0 = Date.now();
+  const start = sys.erp.state.bookings.size;
+  let last = start;
+  let lastChange = Date.now();
+  await until(
+    () => {
+      const n = sys.erp.state.bookings.size;
+      if (n !== last) (last = n), (lastChange = Date.now());
+      return n >= expected || Date.now() - lastChange > 3000;
+    },
+    { timeoutMs: capMs, everyMs: 200 },
+  );
+  const booked = sys.erp.state.bookings.size - start;
+  const s = (Date.now() - t0) / 1000;
+  if (label) log(`drain ${label}: ${sys.erp.state.bookings.size}/${expected} booked after ${s.toFixed(1)} s`);
+  return { expected, bookedTotal: sys.erp.state.bookings.size, booked, seconds: Number(s.toFixed(1)) };
 }
