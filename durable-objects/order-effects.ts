@@ -34,6 +34,9 @@ export class OrderEffects {
         await this.ctx.storage.setAlarm(Date.now() + RETRY_EFFECTS_MS);
       }),
     );
+    // The answer goes before the rest: make sure an alarm is there to finish it if this object dies.
+    const alarm = await this.ctx.storage.getAlarm();
+    if (alarm === null || alarm > Date.now() + RETRY_EFFECTS_MS) await this.ctx.storage.setAlarm(Date.now() + RETRY_EFFECTS_MS);
     const held = () => !(this.store.load()?.pending ?? []).some((e) => e === "reserve" || e === "release");
     while (!held()) {
       await Promise.race([run, new Promise<void>((resolve) => this.#progress.push(resolve))]);
