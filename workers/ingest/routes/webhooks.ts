@@ -11,7 +11,6 @@ import { sha256Hex } from "../../../core/crypto";
 import { applyChannelEvents } from "../../../lib/channel-events";
 import { loadConnection } from "../../../lib/connections";
 import { ProblemError, readBody, type AppEnv } from "../../../lib/http";
-import { orderStub } from "../../../lib/orders";
 
 export const webhookRoutes = new Hono<AppEnv>();
 
@@ -40,16 +39,10 @@ webhookRoutes.post("/:connectionId", async (c) => {
 
   // The common case, one order: its TransactionDO dedupes the delivery id and the version in one
   // call, so the hot path makes no separate trip to a delivery guard.
-  const only = parsed.ok && parsed.value.length === 1 ? parsed.value[0]! : null;
-  if (only?.kind === "order") {
-    const r = await orderStub(c.env, only.order.channel, only.order.externalId).submitOrder(
-      only.order,
-      "webhook",
-      { connectionId: conn.id, deliveryId: delivery.deliveryId, topic: delivery.topic },
-      { answerAfter: "reserve" },
-    );
-    const status = r.outcome === "accepted" || r.outcome === "updated" ? "accepted" : r.outcome;
-    return c.json({ status, eventId, orderId: r.order.orderId });
+  const source = { kind: "webhook" as const, connectionId: conn.id, deliveryId: delivery.deliveryId, topic: delivery.topic };
+  if (parsed.ok && parsed.value.length === 1 && parsed.value[0]!.kind === "order") {
+    const applied = await applyChannelEvents(c.env, parsed.value, source);
+    return c.json({ status: applied.status, eventId, ...(applied.orderId ? { orderId: applied.orderId } : {}) });
   }
 
   // Everything else: transport dedupe in a TransactionDO per delivery; copies of one delivery
@@ -75,7 +68,7 @@ webhookRoutes.post("/:connectionId", async (c) => {
         .run();
       answer = { status: "quarantined", eventId };
     } else {
-      const applied = await applyChannelEvents(c.env, parsed.value, { kind: "webhook", connectionId: conn.id, deliveryId: delivery.deliveryId, topic: delivery.topic });
+      const applied = await applyChannelEvents(c.env, parsed.value, source);
       answer = { status: applied.status, eventId, ...(applied.orderId ? { orderId: applied.orderId } : {}) };
     }
     await guard.complete(fingerprint, 200, JSON.stringify(answer));
