@@ -73,7 +73,9 @@ describe("admin API", () => {
     expect(s.status).toBe(200);
     expect(await s.json()).toMatchObject({ orders: { total: expect.any(Number) }, deadLetters: { open: expect.any(Number) } });
     const m = await call("/metrics", { headers: { authorization: `Bearer ${key}` } });
-    expect(await m.text()).toContain("switchyard_dead_letters_open");
+    const metrics = await m.text();
+    expect(metrics).toContain("switchyard_dead_letters_open");
+    expect(metrics).toMatch(/switchyard_availability_sync_lag_ms\{stat="max"\} \d+/);
     expect((await call("/ops")).headers.get("content-type")).toContain("text/html");
   });
 });

@@ -24,7 +24,7 @@ async function load(){
   sessionStorage.setItem("t",$("t").value);
   const s=await get("/v1/ops/summary");
   $("orders").innerHTML=kv({total:s.orders.total,...s.orders.byStatus});
-  $("dispatch").innerHTML=kv({...s.dispatch,"dead letters open":s.deadLetters.open,"exceptions open":s.exceptions.open});
+  $("dispatch").innerHTML=kv({...s.dispatch,"dead letters open":s.deadLetters.open,"exceptions open":s.exceptions.open,"availability sync lag (max ms, 1 h)":s.availabilitySyncLagMs.max??"–"});
   const dl=await get("/v1/ops/dead-letters?limit=50");
   $("dl").innerHTML="<tr><th>id</th><th>order</th><th>reason</th><th>created</th><th>replayed</th><th></th></tr>"+dl.items.map(d=>"<tr><td>"+esc(d.id)+"</td><td>"+esc(d.orderId)+"</td><td>"+esc(d.reason)+"</td><td>"+esc(d.createdAt)+"</td><td>"+esc(d.replayedAt)+'</td><td><button data-id="'+esc(d.id)+'">replay</button></td></tr>').join("");
   const ex=await get("/v1/ops/exceptions?limit=50");

@@ -14,11 +14,14 @@ export const opsRoutes = new Hono<AppEnv>();
 opsRoutes.get("/ops", (c) => c.html(dashboardHtml));
 
 async function summary(env: AppEnv["Bindings"]) {
-  const [byStatus, byDispatch, dead, exc] = await env.DB.batch([
+  const hourAgo = new Date(Date.now() - 3600_000).toISOString();
+  const [byStatus, byDispatch, dead, exc, lag] = await env.DB.batch([
     env.DB.prepare("SELECT status, COUNT(*) AS n FROM orders GROUP BY status"),
     env.DB.prepare("SELECT dispatch_state AS state, COUNT(*) AS n FROM orders GROUP BY dispatch_state"),
     env.DB.prepare("SELECT COUNT(*) AS total, SUM(CASE WHEN replayed_at IS NULL THEN 1 ELSE 0 END) AS open FROM dead_letters"),
     env.DB.prepare("SELECT COUNT(*) AS n FROM exceptions WHERE resolved_at IS NULL"),
+    // Sync lag: source fact time → availability projection written, over the last hour.
+    env.DB.prepare("SELECT COUNT(lag_ms) AS n, AVG(lag_ms) AS avg, MAX(lag_ms) AS max FROM availability_projections WHERE written_at >= ?").bind(hourAgo),
   ]);
   const count = (r: D1Result, key: string) => Object.fromEntries((r.results as Record<string, unknown>[]).map((x) => [String(x[key]), Number(x.n)]));
   const orders = count(byStatus!, "status");
@@ -28,6 +31,7 @@ async function summary(env: AppEnv["Bindings"]) {
     dispatch: count(byDispatch!, "state"),
     deadLetters: { total: d.total, open: d.open ?? 0 },
     exceptions: { open: (exc!.results[0] as { n: number }).n + (orders.exception ?? 0) },
+    availabilitySyncLagMs: (({ n, avg, max }) => ({ projections: n, avg: avg === null ? null : Math.round(avg), max }))(lag!.results[0] as { n: number; avg: number | null; max: number | null }),
     at: new Date().toISOString(),
   };
 }
@@ -49,6 +53,10 @@ opsRoutes.get("/metrics", requireScope("ops:read"), async (c) => {
     "# HELP switchyard_exceptions_open Open exceptions (quarantined events and orders in exception).",
     "# TYPE switchyard_exceptions_open gauge",
     `switchyard_exceptions_open ${s.exceptions.open}`,
+    "# HELP switchyard_availability_sync_lag_ms Source fact time to availability projection written, last hour.",
+    "# TYPE switchyard_availability_sync_lag_ms gauge",
+    `switchyard_availability_sync_lag_ms{stat="avg"} ${s.availabilitySyncLagMs.avg ?? 0}`,
+    `switchyard_availability_sync_lag_ms{stat="max"} ${s.availabilitySyncLagMs.max ?? 0}`,
   ];
   return c.text(lines.join("\n") + "\n", 200, { "content-type": "text/plain; version=0.0.4" });
 });
