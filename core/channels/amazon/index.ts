@@ -1,1 +1,2 @@
 export { amazonAdapter } from "./adapter";
+export { amazonOrderToCanonical, isFulfilledByAmazon } from "./order";
