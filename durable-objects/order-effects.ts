@@ -6,7 +6,7 @@
  */
 import { statusFromLines } from "../core/order-state";
 import type { Env } from "../lib/env";
-import { consumeShipment, loadPolicy, releaseOrder, reserveOrder } from "../lib/reservations";
+import { consumeShipment, loadPolicy, reallocateLine, releaseOrder, reserveOrder, type LineOutcome } from "../lib/reservations";
 import { projectionStatements } from "./order-projection";
 import type { OrderStore } from "./order-store";
 import type { Effect, OrderState, TimelineEntry } from "./order-types";
@@ -152,6 +152,42 @@ export class OrderEffects {
         return (f) => {
           for (const x of f.shipments ?? []) x.consumed = true;
           this.store.append(f, "stock_consumed", "inventory", { lines: todo.map(({ sku, quantity, location }) => ({ sku, quantity, location })) });
+        };
+      }
+      case "reallocate": {
+        const todo = (s.shortPicks ?? []).filter((x) => !x.done);
+        if (!todo.length) return () => {};
+        const policy = await loadPolicy(this.env, s.channel);
+        const outcomes: LineOutcome[] = [];
+        for (const pick of todo) {
+          for (const short of pick.lines) {
+            const line = s.lines.find((l) => l.sku === short.sku && l.shipped < l.quantity);
+            if (!line) continue;
+            outcomes.push(
+              await reallocateLine(this.env, {
+                orderId: s.orderId, lineNo: line.lineNo, sku: line.sku, channel: s.channel, policy, from: pick.location,
+                short: short.quantity, remaining: line.quantity - line.shipped, eventId: pick.eventId, at: Date.now(),
+              }),
+            );
+          }
+        }
+        return (f) => {
+          for (const o of outcomes) {
+            const line = f.lines.find((l) => l.lineNo === o.lineNo);
+            if (line) Object.assign(line, { reserved: o.reserved, backordered: o.backordered });
+          }
+          for (const p of f.shortPicks ?? []) if (todo.some((t) => t.eventId === p.eventId)) p.done = true;
+          this.store.append(f, "reallocation", "inventory", { lines: outcomes });
+          if (f.status !== "short_picked" || !outcomes.length) return;
+          const held = outcomes.every((o) => o.reserved === o.quantity);
+          const waiting = outcomes.every((o) => o.reserved + o.backordered === o.quantity);
+          if (held) this.store.transition(f, "reallocated", "inventory");
+          else if (waiting) this.store.transition(f, "backordered", "inventory");
+          else {
+            f.exceptionReason = "short_pick_unresolved";
+            f.exceptionDetail = "the units short at the warehouse could not be held at another location";
+            this.store.transition(f, "exception", "inventory", { reason: "short_pick_unresolved" });
+          }
         };
       }
       case "enqueue_cancel": {

@@ -53,7 +53,10 @@ export class OrderFulfilment {
         this.store.transition(s, "exception", src, { reason: s.exceptionDetail });
         break;
       case "short_pick":
+        // The units not picked at this location are re-allocated from the others (order-effects.ts).
         this.store.transition(s, "short_picked", src, { lines: ev.lines });
+        s.shortPicks = [...(s.shortPicks ?? []), { eventId: ev.eventId, location: ev.location, lines: ev.lines.filter((l) => l.quantity > 0) }];
+        s.pending.push("reallocate");
         break;
       case "shipped": {
         const shipped: { sku: string; quantity: number; location: string; eventId: string }[] = [];

@@ -14,7 +14,7 @@ export interface LineState {
 }
 
 /** Side effects still owed after a state change; drained in order, each idempotent. */
-export type Effect = "reserve" | "release" | "enqueue" | "enqueue_cancel" | "consume";
+export type Effect = "reserve" | "release" | "enqueue" | "enqueue_cancel" | "consume" | "reallocate";
 
 export interface OrderState {
   orderId: string;
@@ -35,6 +35,8 @@ export interface OrderState {
   shipments?: { sku: string; quantity: number; location: string; eventId: string; consumed?: boolean }[];
   /** Highest timeline seq already written to D1. */
   projectedSeq: number;
+  /** Short picks still to re-allocate (and those done), from WMS/3PL `short_pick` facts. */
+  shortPicks?: { eventId: string; location: string; lines: { sku: string; quantity: number }[]; done?: boolean }[];
   /** When the warehouse/3PL must have acknowledged by (ms), once the ERP accepted; cleared by any shipment fact. */
   ackDueAt?: number;
   /** `updatedAt` of the state last written to D1. */

@@ -152,3 +152,31 @@ export async function markOrderSeenByErp(env: Env, req: { orderId: string; skus:
   const marked = await Promise.all([...new Set(req.skus)].map((sku) => withRetry(env, sku, (s) => s.markSeenByErp({ orderId: req.orderId, at: req.at }))));
   return marked.reduce((n, r) => n + r.marked, 0);
 }
+
+/**
+ * Re-allocates what a short pick left unpicked at `from`: the missing units go on a WMS hold
+ * there (nobody else is promised stock that is not on the shelf, until the WMS releases or
+ * counts it), and the line's remaining quantity is reserved again from the other eligible
+ * locations. A saga like `reserveOrder`: each step is idempotent (the hold by its event id, the
+ * release and reserve by order line), so a retry converges. Stock can move between the release
+ * and the new reserve; what cannot be held then is backordered or rejected per policy.
+ */
+export async function reallocateLine(
+  env: Env,
+  req: { orderId: string; lineNo: number; sku: string; channel: string; policy: PolicyOrDefault; from: string; short: number; remaining: number; eventId: string; at: number },
+): Promise<LineOutcome> {
+  const asOf = new Date(req.at).toISOString();
+  await withRetry(env, req.sku, (s) =>
+    s.applyEvents([{ eventId: `${req.eventId}:short-pick-hold`, source: "wms", type: "hold", sku: req.sku, location: req.from, asOf, delta: { qualityHold: req.short }, reason: `short pick for ${req.orderId}` }]),
+  );
+  const known = (await withRetry(env, req.sku, (s) => s.state())).locations.map((l) => l.location);
+  const locations = (req.policy?.locations ?? known).filter((l) => l !== req.from);
+  await withRetry(env, req.sku, (s) => s.release({ orderId: req.orderId, lineNo: req.lineNo, reason: "reallocation" }));
+  const base = { lineNo: req.lineNo, sku: req.sku, quantity: req.remaining };
+  if (!locations.length || req.remaining <= 0) return { ...base, reserved: 0, backordered: 0, rejected: req.remaining };
+  const policy = { ...(req.policy ?? {}), locations };
+  const r = await withRetry(env, req.sku, (s) =>
+    s.reserve({ orderId: req.orderId, lineNo: req.lineNo, sku: req.sku, quantity: req.remaining, channel: req.channel, policy, at: req.at }),
+  );
+  return { ...base, reserved: r.reserved, backordered: r.backordered, rejected: r.rejected };
+}

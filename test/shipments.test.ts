@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { admin, call, createKey, getOrder, postOrder, stockedOrder, uid, waitForOrder } from "./helpers";
+import { admin, call, createKey, getOrder, postOrder, sampleOrder, stock, stockedOrder, uid, waitForOrder } from "./helpers";
 
 describe("shipments and returns", () => {
   it("moves an order through acknowledged and shipped, dedupes by eventId, then takes a return", async () => {
@@ -52,5 +52,39 @@ describe("warehouse acknowledgement deadline", () => {
     const o = await getOrder(key, orderId);
     expect(o.status).toBe("acknowledged");
     expect(o.exception).toBeUndefined();
+  });
+});
+
+describe("short picks", () => {
+  async function shortPickSetup(dc2: number) {
+    const key = await createKey(["orders:write", "orders:read", "shipments:write", "ops:read"]);
+    const channel = uid("sp");
+    expect((await admin(`/v1/admin/channels/${channel}/policy`, "PUT", { locations: ["DC1", "DC2"] })).status).toBe(200);
+    const body = sampleOrder({ channel });
+    const sku = (body.lines as { sku: string }[])[0]!.sku;
+    await stock(sku, 2, "DC1");
+    if (dc2) await stock(sku, dc2, "DC2");
+    const { orderId } = (await (await postOrder(key, body)).json()) as { orderId: string };
+    await waitForOrder(key, orderId, (o) => o.status === "erp_accepted");
+    const res = await call("/v1/shipments", { method: "POST", headers: { authorization: `Bearer ${key}` }, json: { eventId: uid("sp"), orderId, source: "wms", type: "short_pick", location: "DC1", lines: [{ sku, quantity: 2 }] } });
+    expect(res.status).toBe(202);
+    return { key, orderId, sku };
+  }
+
+  it("re-allocates the units a warehouse could not pick to another eligible location", async () => {
+    const { key, orderId, sku } = await shortPickSetup(5);
+    const o = await waitForOrder(key, orderId, (x) => x.status === "reallocated");
+    expect(o.lines[0]).toMatchObject({ quantity: 2, reserved: 2 });
+    const inv = (await (await call(`/v1/inventory/${sku}`, { headers: { authorization: `Bearer ${key}` } })).json()) as { locations: { location: string; holds: { held: number }; position: { qualityHold: number } }[] };
+    const at = (l: string) => inv.locations.find((x) => x.location === l)!;
+    expect(at("DC2").holds.held).toBe(2);
+    expect(at("DC1").holds.held).toBe(0);
+    expect(at("DC1").position.qualityHold).toBe(2); // the missing units are not promised to anyone else
+  });
+
+  it("puts the order in exception when no other location has the stock", async () => {
+    const { key, orderId } = await shortPickSetup(0);
+    const o = await waitForOrder(key, orderId, (x) => x.status === "exception");
+    expect(o.exception).toMatchObject({ reason: "short_pick_unresolved" });
   });
 });
