@@ -30,7 +30,8 @@ export class OrderEffects {
     if (until === "all") return run;
     this.ctx.waitUntil(
       run.catch(async (e) => {
-        console.error(JSON.stringify({ level: "error", msg: "background effects failed; the alarm retries", error: String(e) }));
+        const o = this.store.load();
+        console.error(JSON.stringify({ level: "error", msg: "background effects failed; the alarm retries", orderId: o?.orderId, orchestrationId: o?.orchestrationId, error: String(e) }));
         await this.ctx.storage.setAlarm(Date.now() + RETRY_EFFECTS_MS);
       }),
     );
