@@ -7,6 +7,7 @@ import type { z } from "zod";
 import { fieldIssues, type FieldIssue } from "../core/canonical";
 import { sha256Hex, timingSafeEqualString } from "../core/crypto";
 import type { Env } from "./env";
+import { IsolateCache } from "./isolate-cache";
 
 export type ApiKeyPrincipal = { kind: "api_key"; id: string; name: string; scopes: string[]; ratePerMinute: number | null };
 export type Principal = ApiKeyPrincipal | { kind: "admin" };
@@ -118,8 +119,7 @@ export const requireAdmin: MiddlewareHandler<AppEnv> = async (c, next) => {
 };
 
 // Keys are looked up by hash on every request; a short per-isolate cache keeps D1 off the hot path.
-const keyCache = new Map<string, { at: number; principal: ApiKeyPrincipal | null }>();
-const KEY_CACHE_MS = 10_000;
+const keyCache = new IsolateCache<ApiKeyPrincipal | null>(10_000, 5000);
 
 export function forgetCachedKeys(): void {
   keyCache.clear();
@@ -127,17 +127,12 @@ export function forgetCachedKeys(): void {
 
 async function lookupKey(env: Env, token: string): Promise<ApiKeyPrincipal | null> {
   const hash = await sha256Hex(token);
-  const hit = keyCache.get(hash);
-  if (hit && Date.now() - hit.at < KEY_CACHE_MS) return hit.principal;
-  const row = await env.DB.prepare("SELECT id, name, scopes, rate_per_minute FROM api_keys WHERE key_hash = ? AND revoked_at IS NULL")
-    .bind(hash)
-    .first<{ id: string; name: string; scopes: string; rate_per_minute: number | null }>();
-  const principal: ApiKeyPrincipal | null = row
-    ? { kind: "api_key", id: row.id, name: row.name, scopes: JSON.parse(row.scopes) as string[], ratePerMinute: row.rate_per_minute }
-    : null;
-  if (keyCache.size > 5000) keyCache.clear();
-  keyCache.set(hash, { at: Date.now(), principal });
-  return principal;
+  return keyCache.get(hash, async () => {
+    const row = await env.DB.prepare("SELECT id, name, scopes, rate_per_minute FROM api_keys WHERE key_hash = ? AND revoked_at IS NULL")
+      .bind(hash)
+      .first<{ id: string; name: string; scopes: string; rate_per_minute: number | null }>();
+    return row ? { kind: "api_key", id: row.id, name: row.name, scopes: JSON.parse(row.scopes) as string[], ratePerMinute: row.rate_per_minute } : null;
+  });
 }
 
 // Fixed one-minute windows per key and isolate: a cheap guard against a runaway client.

@@ -9,6 +9,7 @@
 import { channelPolicySchema, type PolicyOrDefault } from "../core/inventory/policy";
 import type { ReserveOutput } from "../durable-objects/inventory-do";
 import type { Env } from "./env";
+import { IsolateCache } from "./isolate-cache";
 
 export type LineRequest = { lineNo: number; sku: string; quantity: number };
 export type LineOutcome = LineRequest & { reserved: number; backordered: number; rejected: number };
@@ -37,23 +38,16 @@ export async function withRetry<T>(env: Env, sku: string, call: (stub: ReturnTyp
  * location the SKU has (ascending id), no caps, no backorder, splits allowed. A stored policy that
  * no longer validates is treated as absent and logged.
  */
-const policyCache = new Map<string, { at: number; policy: Promise<PolicyOrDefault> }>();
-const POLICY_CACHE_MS = 5_000;
+const policyCache = new IsolateCache<PolicyOrDefault>(5_000);
 
-/** Drops this isolate's cached policy for `channel` (others see a change within POLICY_CACHE_MS). */
+/** Drops this isolate's cached policy for `channel` (others see a change within 5 s). */
 export function forgetPolicy(channel: string): void {
   policyCache.delete(channel);
 }
 
+/** Read on every order and every low-stock availability answer: cached briefly per isolate. */
 export function loadPolicy(env: Env, channel: string): Promise<PolicyOrDefault> {
-  // Read on every order and every low-stock availability answer: cache it briefly per isolate.
-  const hit = policyCache.get(channel);
-  if (hit && Date.now() - hit.at < POLICY_CACHE_MS) return hit.policy;
-  const policy = readPolicy(env, channel);
-  if (policyCache.size > 1000) policyCache.clear();
-  policyCache.set(channel, { at: Date.now(), policy });
-  policy.catch(() => policyCache.delete(channel));
-  return policy;
+  return policyCache.get(channel, () => readPolicy(env, channel));
 }
 
 async function readPolicy(env: Env, channel: string): Promise<PolicyOrDefault> {
