@@ -93,12 +93,12 @@ export function validate<S extends z.ZodType>(schema: S, value: unknown): z.infe
   return r.data;
 }
 
-/** Reads, size-checks, JSON-parses and validates the body. Returns the data and the raw text. */
-export async function parseJsonBody<S extends z.ZodType>(c: Context, schema: S): Promise<{ data: z.infer<S>; raw: string }> {
+/** Reads, size-checks, JSON-parses and validates the body. Returns the data and the JSON as sent. */
+export async function parseJsonBody<S extends z.ZodType>(c: Context, schema: S): Promise<{ data: z.infer<S>; json: unknown }> {
   const type = c.req.header("content-type") ?? "";
   if (type && !type.includes("json")) throw new ProblemError(415, "Unsupported media type", "Send application/json.");
-  const raw = new TextDecoder().decode(await readBody(c.req.raw));
-  return { data: validate(schema, parseJsonText(raw)), raw };
+  const json = parseJsonText(new TextDecoder().decode(await readBody(c.req.raw)));
+  return { data: validate(schema, json), json };
 }
 
 function bearer(c: Context): string | null {

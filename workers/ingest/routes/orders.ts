@@ -7,7 +7,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { addressSchema, canonicalOrderSchema, customerSchema, decimalString, orderLineSchema } from "../../../core/canonical";
 import { sha256Hex } from "../../../core/crypto";
-import { parseJsonText, ProblemError, readBody, requireScope, validate, type AppEnv } from "../../../lib/http";
+import { parseJsonBody, parseJsonText, ProblemError, readBody, requireScope, validate, type AppEnv } from "../../../lib/http";
 import { findOrderIdByExternal, findOrderRow, orderDetail, orderStub } from "../../../lib/orders";
 
 export const apiOrderSchema = z.strictObject({
@@ -29,11 +29,7 @@ orderRoutes.post("/", requireScope("orders:write"), async (c) => {
   const key = c.req.header("idempotency-key");
   if (!key) throw new ProblemError(400, "Idempotency-Key required", "Send an Idempotency-Key header (any unique string up to 200 characters).", [{ path: "header.Idempotency-Key", message: "required" }]);
   if (key.length > 200) throw new ProblemError(400, "Invalid Idempotency-Key", "The Idempotency-Key is longer than 200 characters.", [{ path: "header.Idempotency-Key", message: "too long" }]);
-  const type = c.req.header("content-type") ?? "";
-  if (type && !type.includes("json")) throw new ProblemError(415, "Unsupported media type", "Send application/json.");
-  const raw = new TextDecoder().decode(await readBody(c.req.raw));
-  const parsed = parseJsonText(raw);
-  const body = validate(apiOrderSchema, parsed);
+  const { data: body, json: parsed } = await parseJsonBody(c, apiOrderSchema);
 
   const principal = c.get("principal");
   const owner = principal.kind === "admin" ? "admin" : principal.id;
