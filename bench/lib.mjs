@@ -7,19 +7,11 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { cpuMs, ROOT, rssBytes } from "./launch.mjs";
 
-export const FIXTURE = join(ROOT, "..", "shared", "fixtures", "shopify", "docs-sample_2025-04_orders_create.json");
+export const FIXTURE = join(ROOT, "test", "fixtures", "shopify", "docs-sample_2025-04_orders_create.json");
 
 /** The Shopify orders/create sample (its `response` key), as an object. Its 18-digit id is replaced per request anyway. */
 export function shopifyOrderTemplate() {
-  const file = [FIXTURE, "/work/shared/fixtures/shopify/docs-sample_2025-04_orders_create.json"].find((f) => {
-    try {
-      readFileSync(f);
-      return true;
-    } catch {
-      return false;
-    }
-  });
-  return JSON.parse(readFileSync(file, "utf8")).response;
+  return JSON.parse(readFileSync(FIXTURE, "utf8")).response;
 }
 
 /** One signed orders/create delivery for order number `n`: body and headers, as a provider sends it. */

@@ -30,11 +30,11 @@ const TYPES = [
   },
   {
     file: "types/dispatch-env.d.ts",
-    args: ["--include-runtime=false", "--env-interface", "DispatchEnv", "-c", "workers/dispatch/wrangler.toml", "-c", "wrangler.toml", "--envFile=../../.dev.vars.example"],
+    args: ["--include-runtime=false", "--env-interface", "DispatchEnv", "-c", "workers/dispatch/wrangler.toml", "-c", "wrangler.toml", "--envFile=../../.dev.vars.example"], // check-paths: ok (relative to the config)
   },
   {
     file: "types/availability-env.d.ts",
-    args: ["--include-runtime=false", "--env-interface", "AvailabilityEnv", "-c", "workers/availability/wrangler.toml", "-c", "wrangler.toml", "--envFile=../../.dev.vars.example"],
+    args: ["--include-runtime=false", "--env-interface", "AvailabilityEnv", "-c", "workers/availability/wrangler.toml", "-c", "wrangler.toml", "--envFile=../../.dev.vars.example"], // check-paths: ok (relative to the config)
   },
 ];
 

@@ -2,20 +2,20 @@
 // quarantined), and the same body with one byte changed is 401. Field-by-field mapping of each
 // fixture is asserted by the adapter tests in core/channels and core/x12.
 import { describe, expect, it } from "vitest";
-import shopifyCreate from "../../shared/fixtures/shopify/docs-sample_2025-04_orders_create.json";
-import shopifyCancelled from "../../shared/fixtures/shopify/docs-sample_2025-04_orders_cancelled.json";
-import shopifyRefund from "../../shared/fixtures/shopify/docs-sample_2025-01_refunds_create.json";
-import shopifyInventory from "../../shared/fixtures/shopify/docs-sample_2025-04_inventory_levels_update.json";
-import wooOrder from "../../shared/fixtures/woocommerce/wc-v3-docs_order-727_processing.json";
-import amazonOrderChange from "../../shared/fixtures/amazon/OrderChangeNotification.json";
-import amazonFba from "../../shared/fixtures/amazon/FBAInventoryAvailabilityChangeNotification.json";
-import bcCreated from "../../shared/fixtures/bigcommerce/store_order_created.json";
-import bcStatusRaw from "../../shared/fixtures/bigcommerce/store_order_statusUpdated.jsonc?raw";
-import stdExample from "../../shared/fixtures/standard-webhooks/spec-example-payload.json";
+import shopifyCreate from "./fixtures/shopify/docs-sample_2025-04_orders_create.json";
+import shopifyCancelled from "./fixtures/shopify/docs-sample_2025-04_orders_cancelled.json";
+import shopifyRefund from "./fixtures/shopify/docs-sample_2025-01_refunds_create.json";
+import shopifyInventory from "./fixtures/shopify/docs-sample_2025-04_inventory_levels_update.json";
+import wooOrder from "./fixtures/woocommerce/wc-v3-docs_order-727_processing.json";
+import amazonOrderChange from "./fixtures/amazon/OrderChangeNotification.json";
+import amazonFba from "./fixtures/amazon/FBAInventoryAvailabilityChangeNotification.json";
+import bcCreated from "./fixtures/bigcommerce/store_order_created.json";
+import bcStatusRaw from "./fixtures/bigcommerce/store_order_statusUpdated.jsonc?raw";
+import stdExample from "./fixtures/standard-webhooks/spec-example-payload.json";
 import { hmacSha256, toBase64 } from "../core/crypto";
 import { admin, call, uid } from "./helpers";
 
-const x12Files = import.meta.glob("../../shared/fixtures/x12/**/*.{edi,x12}", { query: "?raw", import: "default", eager: true }) as Record<string, string>;
+const x12Files = import.meta.glob("./fixtures/x12/**/*.{edi,x12}", { query: "?raw", import: "default", eager: true }) as Record<string, string>;
 
 type Signed = { headers: Record<string, string>; body: string };
 type Case = { name: string; kind: string; secret: string; sign: (body: string) => Promise<Signed>; body: string };

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import shopifyCreate from "../../shared/fixtures/shopify/docs-sample_2025-04_orders_create.json";
-import edi850 from "../../shared/fixtures/x12/node-x12/850.edi?raw";
+import shopifyCreate from "./fixtures/shopify/docs-sample_2025-04_orders_create.json";
+import edi850 from "./fixtures/x12/node-x12/850.edi?raw";
 import { hmacSha256, toBase64 } from "../core/crypto";
 import { admin, call, createKey, erpBookings, erpRule, stock, uid, waitForOrder } from "./helpers";
 

@@ -1,12 +1,12 @@
 /// <reference types="vite/client" />
-// Every file in shared/fixtures/x12 through processInterchange, asserted field by field. The glob
+// Every file in test/fixtures/x12 through processInterchange, asserted field by field. The glob
 // makes a fixture added later fail here until someone states what it should produce.
 import { describe, expect, it } from "vitest";
 import { canonicalOrderSchema, inventoryEventSchema, type CanonicalOrder } from "../canonical";
 import { processInterchange, type InterchangeResult } from "./index";
 import { readAck } from "./testing";
 
-const files = import.meta.glob("../../../shared/fixtures/x12/*/*", { query: "?raw", import: "default", eager: true }) as Record<string, string>;
+const files = import.meta.glob("../../test/fixtures/x12/*/*", { query: "?raw", import: "default", eager: true }) as Record<string, string>;
 const fixture = (name: string) => {
   const key = Object.keys(files).find((k) => k.endsWith(`/x12/${name}`));
   if (!key) throw new Error(`fixture ${name} not found`);

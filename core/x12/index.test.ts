@@ -1,7 +1,7 @@
 /// <reference types="vite/client" />
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import edi850 from "../../../shared/fixtures/x12/node-x12/850.edi?raw";
+import edi850 from "../../test/fixtures/x12/node-x12/850.edi?raw";
 import { processInterchange, type ProcessOptions } from "./index";
 import { buildInterchange, readAck, type TestGroup } from "./testing";
 

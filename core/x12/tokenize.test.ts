@@ -1,10 +1,10 @@
 /// <reference types="vite/client" />
 import { describe, expect, it } from "vitest";
-import edi850 from "../../../shared/fixtures/x12/node-x12/850.edi?raw";
-import edi850NoTilde from "../../../shared/fixtures/x12/node-x12/850_2.edi?raw";
-import napa850 from "../../../shared/fixtures/x12/x12-types/850_v5010_napa_1.x12?raw";
-import adobe810 from "../../../shared/fixtures/x12/x12-types/810_v4010_adobe.x12?raw";
-import gm940 from "../../../shared/fixtures/x12/x12-types/940_v4010_generalmills_new.x12?raw";
+import edi850 from "../../test/fixtures/x12/node-x12/850.edi?raw";
+import edi850NoTilde from "../../test/fixtures/x12/node-x12/850_2.edi?raw";
+import napa850 from "../../test/fixtures/x12/x12-types/850_v5010_napa_1.x12?raw";
+import adobe810 from "../../test/fixtures/x12/x12-types/810_v4010_adobe.x12?raw";
+import gm940 from "../../test/fixtures/x12/x12-types/940_v4010_generalmills_new.x12?raw";
 import { tokenize } from "./tokenize";
 
 const ids = (text: string) => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import orderChangeSchema from "../../../../shared/fixtures/amazon/OrderChangeNotification.json";
-import fbaSchema from "../../../../shared/fixtures/amazon/FBAInventoryAvailabilityChangeNotification.json";
+import orderChangeSchema from "../../../test/fixtures/amazon/OrderChangeNotification.json";
+import fbaSchema from "../../../test/fixtures/amazon/FBAInventoryAvailabilityChangeNotification.json";
 import { connection, failure, request, unwrap } from "../testing";
 import { amazonAdapter as amazon } from "./index";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import created from "../../../../shared/fixtures/bigcommerce/store_order_created.json";
-import statusUpdatedJsonc from "../../../../shared/fixtures/bigcommerce/store_order_statusUpdated.jsonc?raw";
+import created from "../../../test/fixtures/bigcommerce/store_order_created.json";
+import statusUpdatedJsonc from "../../../test/fixtures/bigcommerce/store_order_statusUpdated.jsonc?raw";
 import { connection, failure, request, unwrap } from "../testing";
 import { bigcommerceAdapter as bc, bigcommerceOrderToCanonical } from "./index";
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import vectors from "../../../../shared/fixtures/shopify/hmac-test-vectors.json";
-import ordersCreate from "../../../../shared/fixtures/shopify/docs-sample_2025-04_orders_create.json";
-import ordersCancelled from "../../../../shared/fixtures/shopify/docs-sample_2025-04_orders_cancelled.json";
-import refundsCreate from "../../../../shared/fixtures/shopify/docs-sample_2025-01_refunds_create.json";
-import inventoryUpdate from "../../../../shared/fixtures/shopify/docs-sample_2025-04_inventory_levels_update.json";
+import vectors from "../../../test/fixtures/shopify/hmac-test-vectors.json";
+import ordersCreate from "../../../test/fixtures/shopify/docs-sample_2025-04_orders_create.json";
+import ordersCancelled from "../../../test/fixtures/shopify/docs-sample_2025-04_orders_cancelled.json";
+import refundsCreate from "../../../test/fixtures/shopify/docs-sample_2025-01_refunds_create.json";
+import inventoryUpdate from "../../../test/fixtures/shopify/docs-sample_2025-04_inventory_levels_update.json";
 import type { ChannelEvent } from "../../canonical";
 import { base64Hmac, connection, failure, request, tamper, unwrap } from "../testing";
 import { shopifyAdapter as shopify } from "./index";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import vectors from "../../../../shared/fixtures/standard-webhooks/test-vectors.json";
-import specExample from "../../../../shared/fixtures/standard-webhooks/spec-example-payload.json";
+import vectors from "../../../test/fixtures/standard-webhooks/test-vectors.json";
+import specExample from "../../../test/fixtures/standard-webhooks/spec-example-payload.json";
 import { toBase64, utf8 } from "../../crypto";
 import { base64Hmac, connection, failure, request, tamper, unwrap } from "../testing";
 import { standardAdapter as standard, TOLERANCE_SECONDS } from "./index";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import order727 from "../../../../shared/fixtures/woocommerce/wc-v3-docs_order-727_processing.json";
+import order727 from "../../../test/fixtures/woocommerce/wc-v3-docs_order-727_processing.json";
 import { base64Hmac, connection, failure, request, tamper, unwrap } from "../testing";
 import { woocommerceAdapter as woo } from "./index";
 
