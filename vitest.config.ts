@@ -31,6 +31,10 @@ export default defineConfig({
           TEST_MIGRATIONS: migrations,
           RETRY_BASE_SECONDS: "0",
           SCHEDULER_INTERVAL_SECONDS: "1",
+          // An order re-sends its ERP hand-off when nothing moved for this long (the queue lost it).
+          OUTBOX_SWEEP_AFTER_SECONDS: "5",
+          ALLOW_PRIVATE_URLS: "true",
+          FAULT_INJECTION: "on",
         },
         queueConsumers: queueConsumersFromWrangler("./workers/dispatch/wrangler.toml"),
         // test/worker.ts routes availability paths itself; this binding is never called in tests.

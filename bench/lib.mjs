@@ -9,9 +9,9 @@ import { cpuMs, ROOT, rssBytes } from "./launch.mjs";
 
 export const FIXTURE = join(ROOT, "test", "fixtures", "shopify", "docs-sample_2025-04_orders_create.json");
 
-/** The Shopify orders/create sample (its `response` key), as an object. Its 18-digit id is replaced per request anyway. */
+/** The Shopify orders/create sample (its `response` key), as a live, uncancelled order. Its 18-digit id is replaced per request anyway. */
 export function shopifyOrderTemplate() {
-  return JSON.parse(readFileSync(FIXTURE, "utf8")).response;
+  return { ...JSON.parse(readFileSync(FIXTURE, "utf8")).response, cancelled_at: null, cancel_reason: null };
 }
 
 /** One signed orders/create delivery for order number `n`: body and headers, as a provider sends it. */

@@ -62,16 +62,23 @@ export const canonicalOrderSchema = z.strictObject({
 });
 export type CanonicalOrder = z.infer<typeof canonicalOrderSchema>;
 
-export const inventoryQuantitiesSchema = z.strictObject({
-  onHand: z.number().int().optional(),
-  committed: z.number().int().optional(),
-  inTransit: z.number().int().optional(),
-  damaged: z.number().int().optional(),
-  qualityHold: z.number().int().optional(),
-  returnsPending: z.number().int().optional(),
-  safetyStock: z.number().int().optional(),
-  capacity: z.number().int().optional(),
-});
+const figure = z.number().int().nonnegative().max(1_000_000_000);
+const change = z.number().int().min(-1_000_000_000).max(1_000_000_000);
+const figures = <T extends z.ZodNumber>(n: T) =>
+  z.strictObject({
+    onHand: n.optional(),
+    committed: n.optional(),
+    inTransit: n.optional(),
+    damaged: n.optional(),
+    qualityHold: n.optional(),
+    returnsPending: n.optional(),
+    safetyStock: n.optional(),
+    capacity: n.optional(),
+  });
+/** Absolute figures (a snapshot's): never negative. */
+export const inventoryQuantitiesSchema = figures(figure);
+/** Changes (an adjustment's, a receipt's): signed. */
+export const inventoryDeltaSchema = figures(change);
 export type InventoryQuantities = z.infer<typeof inventoryQuantitiesSchema>;
 
 /** A fact about stock from the ERP, a WMS or a 3PL (`POST /v1/inventory/events`, EDI 846/944/947). */
@@ -85,7 +92,7 @@ export const inventoryEventSchema = z.strictObject({
   /** Per-source sequence number, when the source has one; otherwise `asOf` orders events. */
   sequence: z.number().int().nonnegative().optional(),
   quantities: inventoryQuantitiesSchema.optional(),
-  delta: inventoryQuantitiesSchema.optional(),
+  delta: inventoryDeltaSchema.optional(),
   reason: z.string().max(200).optional(),
 });
 export type InventoryEvent = z.infer<typeof inventoryEventSchema>;
@@ -159,6 +166,9 @@ export type ChannelEvent =
   | { kind: "inventory"; event: InventoryEvent }
   | { kind: "shipment"; event: Omit<ShipmentEvent, "orderId"> & { orderRef: { channel?: string; externalId?: string; orderId?: string } } }
   | { kind: "ignored"; reason: string };
+
+/** Which channels' orders a source may report facts about: a channel connection its own, a warehouse every one ("*"). */
+export type FactScope = { channels: string[] | "*" };
 
 export type Result<T, E> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: E };
 export const ok = <T>(value: T): Result<T, never> => ({ ok: true, value });

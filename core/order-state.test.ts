@@ -20,5 +20,8 @@ describe("order state machine", () => {
     expect(statusFromLines([{ quantity: 2, reserved: 0, backordered: 2 }])).toBe("backordered");
     expect(statusFromLines([{ quantity: 2, reserved: 0, backordered: 0 }])).toBe("rejected");
     expect(statusFromLines([{ quantity: 2, reserved: 1, backordered: 0 }])).toBe("partially_reserved");
+    // Nothing held: not "partially reserved", whatever else the line says.
+    expect(statusFromLines([{ quantity: 2, reserved: 0, backordered: 1 }])).toBe("backordered");
+    expect(statusFromLines([{ quantity: 1, reserved: 1, backordered: 0 }, { quantity: 3, reserved: 0, backordered: 1 }])).toBe("partially_reserved");
   });
 });

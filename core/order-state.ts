@@ -78,13 +78,23 @@ export function isCancellable(status: OrderStatus): boolean {
   return canTransition(status, "cancelled");
 }
 
-/** The order status that follows from per-line reservation outcomes. */
-export function statusFromLines(lines: { quantity: number; reserved: number; backordered: number }[]): OrderStatus | "rejected" {
+/**
+ * The order status that follows from per-line reservation outcomes — the one rule, used by the
+ * order object and the timeline alike: every unit held → reserved; some held → partially_reserved;
+ * none held but some backordered → backordered; nothing held or backordered → rejected.
+ *
+ * @example statusFromLines([{ quantity: 2, reserved: 0, backordered: 1 }]) // "backordered"
+ */
+export function statusFromLines(lines: { quantity: number; reserved: number; backordered: number }[]): "reserved" | "partially_reserved" | "backordered" | "rejected" {
   const qty = lines.reduce((s, l) => s + l.quantity, 0);
   const reserved = lines.reduce((s, l) => s + l.reserved, 0);
   const backordered = lines.reduce((s, l) => s + l.backordered, 0);
   if (reserved === qty) return "reserved";
-  if (reserved === 0 && backordered === 0) return "rejected";
-  if (reserved === 0 && backordered + reserved === qty) return "backordered";
-  return "partially_reserved";
+  if (reserved > 0) return "partially_reserved";
+  return backordered > 0 ? "backordered" : "rejected";
+}
+
+/** Statuses before the ERP has the order: a warehouse fact arriving now is held until the ERP accepts. */
+export function isBeforeErp(status: OrderStatus): boolean {
+  return ["received", "validated", "reserved", "partially_reserved", "backordered", "sent_to_erp"].includes(status);
 }

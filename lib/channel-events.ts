@@ -1,14 +1,19 @@
 /**
  * Applies canonical channel events (from webhooks and EDI) to the system: orders and
- * cancellations to their order's TransactionDO, stock facts to the SKU's InventoryDO,
- * observations and id-only references recorded for reconciliation and hydration.
+ * cancellations to their order's object, stock facts to the SKU's InventoryDO, observations and
+ * id-only references recorded for reconciliation and hydration. Every order is reached by its
+ * business identity or its id, never through D1. A connection acts only on orders of the
+ * channels it may report for (its own, unless `settings.shipmentChannels` widens it): an event
+ * naming another channel's order is refused and quarantined, nothing applied.
  * Returns the delivery-level outcome the provider is answered with.
  */
-import type { ChannelEvent, InventoryEvent } from "../core/canonical";
+import type { ChannelEvent, FactScope, InventoryEvent } from "../core/canonical";
+import { recordException } from "../db/exceptions";
+import { recordObservation } from "../db/observations";
 import type { Env } from "./env";
-import { findOrderIdByExternal, findOrderRow, orderStub } from "./orders";
+import { orderStub, orderStubById } from "./orders";
 
-export type DeliveryStatus = "accepted" | "duplicate" | "stale";
+export type DeliveryStatus = "accepted" | "duplicate" | "stale" | "quarantined";
 export interface Applied {
   status: DeliveryStatus;
   orderId?: string;
@@ -20,21 +25,25 @@ export interface EventSource {
   connectionId: string;
   deliveryId: string;
   topic?: string;
+  scope: FactScope;
+  /** For the quarantine record of a refused event. */
+  eventId: string;
 }
 
-const rank: Record<DeliveryStatus, number> = { accepted: 0, duplicate: 1, stale: 2 };
+const rank: Record<DeliveryStatus, number> = { accepted: 0, duplicate: 1, stale: 2, quarantined: 3 };
 
-/** Applies events in order; the delivery is `accepted` when any event applied, else the mildest of duplicate/stale. */
+/** Applies events in order; the delivery is `accepted` when any event applied, else the mildest of the rest. */
 export async function applyChannelEvents(env: Env, events: ChannelEvent[], src: EventSource): Promise<Applied> {
   const out: Applied = { status: "duplicate", notes: [] };
-  let anyAccepted = false;
+  let anyAccepted = events.length === 0;
   let worst: DeliveryStatus = "duplicate";
+  const refused: string[] = [];
   const ref = { connectionId: src.connectionId, deliveryId: src.deliveryId, ...(src.topic ? { topic: src.topic } : {}) };
+  const by = `${src.kind}:${src.connectionId}`;
   const note = (s: DeliveryStatus) => {
     if (s === "accepted") anyAccepted = true;
     else if (rank[s] > rank[worst]) worst = s;
   };
-  if (events.length === 0) anyAccepted = true;
   for (const ev of events) {
     switch (ev.kind) {
       case "order": {
@@ -46,49 +55,42 @@ export async function applyChannelEvents(env: Env, events: ChannelEvent[], src: 
       }
       case "cancellation": {
         const r = await orderStub(env, ev.channel, ev.externalId).cancelOrder(
-          `${src.kind}:${src.connectionId}`,
+          by,
           ev.requested ? `buyer requested cancellation${ev.reason ? `: ${ev.reason}` : ""}` : (ev.reason ?? "cancelled by the channel"),
         );
-        if (r.order) out.orderId = r.order.orderId;
         if (r.outcome === "unknown_order") out.notes.push(`cancellation for unknown order ${ev.externalId}`);
+        else out.orderId = r.order.orderId;
         note(r.outcome === "already_cancelled" ? "duplicate" : "accepted");
         break;
       }
       case "order_reference":
         // Id-only hooks (BigCommerce): the dispatch consumer fetches the order before it exists here.
-        await env.DISPATCH_QUEUE.send({
-          kind: "channel.hydrate",
-          key: `${src.connectionId}:${ev.externalId}:${ev.version}`,
-          connectionId: src.connectionId,
-          channel: ev.channel,
-          externalId: ev.externalId,
-          version: ev.version,
-        });
+        await env.DISPATCH_QUEUE.send({ kind: "channel.hydrate", key: `${src.connectionId}:${ev.externalId}:${ev.version}`, connectionId: src.connectionId, channel: ev.channel, externalId: ev.externalId, version: ev.version });
         out.notes.push(`order ${ev.externalId} queued for hydration`);
         note("accepted");
         break;
       case "status_change":
       case "refund":
       case "fulfillment": {
-        const orderId = await findOrderIdByExternal(env, ev.channel, ev.externalId);
-        if (!orderId) {
-          out.notes.push(`${ev.kind} for unknown order ${ev.externalId}`);
-          note("accepted");
-          break;
-        }
-        out.orderId = orderId;
-        const { kind, channel: _c, externalId: _e, ...detail } = ev;
-        await orderStub(env, ev.channel, ev.externalId).noteChannelEvent(`channel_${kind}`, `${src.kind}:${src.connectionId}`, { ...detail, ...ref });
+        const { kind, channel, externalId, ...detail } = ev;
+        const view = await orderStub(env, channel, externalId).noteChannelEvent(`channel_${kind}`, by, { ...detail, ...ref }, src.scope);
+        if (!view) out.notes.push(`${kind} for unknown order ${externalId}`);
+        else out.orderId = view.orderId;
         note("accepted");
         break;
       }
       case "inventory_observation":
-        await env.DB.prepare(
-          `INSERT INTO channel_observations (id, channel, connection_id, sku, external_item_id, location, available, observed_at, delivery_id)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
-        )
-          .bind(`${src.connectionId}:${src.deliveryId}:${ev.externalItemId}`, ev.channel, src.connectionId, ev.sku ?? null, ev.externalItemId, ev.location ?? null, ev.available, ev.observedAt, src.deliveryId)
-          .run();
+        await recordObservation(env.DB, {
+          id: `${src.connectionId}:${src.deliveryId}:${ev.externalItemId}`,
+          channel: ev.channel,
+          connectionId: src.connectionId,
+          sku: ev.sku ?? null,
+          externalItemId: ev.externalItemId,
+          location: ev.location ?? null,
+          available: ev.available,
+          observedAt: ev.observedAt,
+          deliveryId: src.deliveryId,
+        });
         note("accepted");
         break;
       case "inventory": {
@@ -97,18 +99,22 @@ export async function applyChannelEvents(env: Env, events: ChannelEvent[], src: 
         break;
       }
       case "shipment": {
-        const ref2 = ev.event.orderRef;
-        const orderId = ref2.orderId ?? (ref2.channel && ref2.externalId ? await findOrderIdByExternal(env, ref2.channel, ref2.externalId) : null);
-        const row = orderId ? await findOrderRow(env, orderId) : null;
-        if (!row) {
-          out.notes.push(`shipment for unknown order ${ref2.externalId ?? ref2.orderId ?? "?"}`);
+        const { orderRef, ...rest } = ev.event;
+        const stub = orderRef.orderId ? orderStubById(env, orderRef.orderId) : orderRef.channel && orderRef.externalId ? orderStub(env, orderRef.channel, orderRef.externalId) : null;
+        const r = stub ? await stub.recordShipment({ ...rest, orderId: orderRef.orderId ?? "" }, src.scope) : ({ outcome: "unknown_order" } as const);
+        const named = orderRef.externalId ?? orderRef.orderId ?? "?";
+        if (r.outcome === "unknown_order") {
+          out.notes.push(`shipment for unknown order ${named}`);
           note("accepted");
-          break;
+        } else if (r.outcome === "foreign_channel") {
+          refused.push(`shipment ${rest.eventId} names order ${named} of another channel`);
+        } else if (r.outcome === "refused") {
+          out.orderId = r.order.orderId;
+          refused.push(`shipment ${rest.eventId} (${rest.type}) refused: the order is ${r.status}`);
+        } else {
+          out.orderId = r.order.orderId;
+          note(r.outcome === "duplicate" ? "duplicate" : "accepted");
         }
-        out.orderId = row.id;
-        const { orderRef: _r, ...rest } = ev.event;
-        const r = await orderStub(env, row.channel, row.external_id).recordShipment({ ...rest, orderId: row.id });
-        note(r.outcome === "duplicate" ? "duplicate" : "accepted");
         break;
       }
       case "ignored":
@@ -116,6 +122,20 @@ export async function applyChannelEvents(env: Env, events: ChannelEvent[], src: 
         note("accepted");
         break;
     }
+  }
+  if (refused.length) {
+    await recordException(env.DB, {
+      id: `${src.eventId}:refused`,
+      kind: "quarantine",
+      orderId: out.orderId ?? null,
+      connectionId: src.connectionId,
+      reason: refused.join("; ").slice(0, 500),
+      detail: { deliveryId: src.deliveryId, topic: src.topic ?? null, refused },
+      body: null,
+      createdAt: new Date().toISOString(),
+    });
+    out.notes.push(...refused);
+    note("quarantined");
   }
   out.status = anyAccepted ? "accepted" : worst;
   return out;

@@ -1,5 +1,7 @@
 /** Connections (configured inbound sources) with their secrets decrypted, cached briefly per isolate. */
+import type { FactScope } from "../core/canonical";
 import { decryptSecret, encryptSecret } from "../core/crypto";
+import { getConnection } from "../db/connections";
 import type { Env } from "./env";
 import { IsolateCache } from "./isolate-cache";
 
@@ -45,17 +47,26 @@ export function forgetConnection(id: string): void {
 /** Loads a connection by id (null when unknown). Secrets stay in memory only, never in logs. */
 export function loadConnection(env: Env, id: string): Promise<Connection | null> {
   return cache.get(id, async () => {
-    const row = await env.DB.prepare("SELECT id, kind, name, channel, secret_enc, settings FROM connections WHERE id = ?")
-      .bind(id)
-      .first<{ id: string; kind: ConnectionKind; name: string | null; channel: string; secret_enc: string; settings: string }>();
+    const row = await getConnection(env.DB, id);
     if (!row) return null;
     return {
       id: row.id,
-      kind: row.kind,
+      kind: row.kind as ConnectionKind,
       name: row.name,
       channel: row.channel,
-      secret: await decryptSecret(env.SECRETS_KEY, row.secret_enc),
-      settings: await unsealSettings(env.SECRETS_KEY, JSON.parse(row.settings) as Record<string, unknown>),
+      secret: await decryptSecret(env.SECRETS_KEY, row.secretEnc),
+      settings: await unsealSettings(env.SECRETS_KEY, row.settings),
     };
   });
+}
+
+/**
+ * The orders a connection may report warehouse facts about: its own channel's, unless
+ * `settings.shipmentChannels` names more (a 3PL's connection serving several channels) or is "*".
+ */
+export function factScope(conn: Connection): FactScope {
+  const more = conn.settings.shipmentChannels;
+  if (more === "*") return { channels: "*" };
+  const extra = Array.isArray(more) ? more.filter((c): c is string => typeof c === "string") : [];
+  return { channels: [conn.channel, ...extra] };
 }

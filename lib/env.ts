@@ -1,28 +1,22 @@
-import type { TransactionDO } from "../durable-objects/transaction-do";
-import type { InventoryDO } from "../durable-objects/inventory-do";
+/**
+ * The Workers' bindings, as wrangler generates them from the three configs (`IngestEnv` in
+ * types/ingest-env.d.ts, regenerated with `node scripts/check-deploy.mjs --write-types` and
+ * checked against the configs in CI), with the queue messages typed and vars read as strings.
+ * The availability service binding is a plain Fetcher here: its generated type refers back to
+ * the availability Worker, which itself takes this Env.
+ */
 import type { DispatchMessage, EventMessage } from "./messages";
 
-/** Bindings shared by the three Workers (each config declares the subset it uses). */
-export interface Env {
-  DB: D1Database;
-  AVAILABILITY_KV: KVNamespace;
+type Generated = Omit<IngestEnv, "AVAILABILITY">;
+type VarNames = { [K in keyof Generated]: Generated[K] extends string ? K : never }[keyof Generated];
+
+export type Env = Omit<Generated, VarNames | "DISPATCH_QUEUE" | "EVENTS_QUEUE"> & { [K in VarNames]: string } & {
   DISPATCH_QUEUE: Queue<DispatchMessage>;
   EVENTS_QUEUE: Queue<EventMessage>;
-  TRANSACTIONS: DurableObjectNamespace<TransactionDO>;
-  INVENTORY: DurableObjectNamespace<InventoryDO>;
   /** The availability Worker, reached through a service binding from ingest. */
   AVAILABILITY?: Fetcher;
-  ADMIN_TOKEN: string;
-  SECRETS_KEY: string;
-  ERP_URL: string;
-  ERP_TOKEN: string;
-  ERP_MAX_ATTEMPTS: string;
-  ERP_TIMEOUT_MS: string;
-  RETRY_BASE_SECONDS: string;
-  LOW_STOCK_THRESHOLD: string;
-  OUTBOX_SWEEP_AFTER_SECONDS: string;
-  /** Seconds a warehouse/3PL has to acknowledge an ERP-accepted order (0: no deadline); a channel policy may override. */
-  ACK_DEADLINE_SECONDS?: string;
-  /** Seconds between runs of the scheduler alarm (outbox sweep, subscriber fan-out). */
-  SCHEDULER_INTERVAL_SECONDS?: string;
-}
+  /** Tests and `npm run chaos` only: "on" arms the objects' fault points (durable-objects/faults.ts). */
+  FAULT_INJECTION?: string;
+  /** Chaos runs only: ms an order waits between its answer and its ERP hand-off, to be killed in between. */
+  CHAOS_DELAY_EFFECTS_MS?: string;
+};

@@ -6,8 +6,11 @@ import type { Context, MiddlewareHandler } from "hono";
 import type { z } from "zod";
 import { fieldIssues, type FieldIssue } from "../core/canonical";
 import { sha256Hex, timingSafeEqualString } from "../core/crypto";
+import type { Scope } from "../core/scopes";
+import { firstMalformedString, jsonDepth } from "../core/text";
+import { activeKeyByHash } from "../db/api-keys";
 import type { Env } from "./env";
-import { IsolateCache } from "./isolate-cache";
+import { log } from "./log";
 
 export type ApiKeyPrincipal = { kind: "api_key"; id: string; name: string; scopes: string[]; ratePerMinute: number | null };
 export type Principal = ApiKeyPrincipal | { kind: "admin" };
@@ -15,6 +18,10 @@ export type Principal = ApiKeyPrincipal | { kind: "admin" };
 export type AppEnv = { Bindings: Env; Variables: { principal: Principal } };
 
 export const MAX_BODY_BYTES = 1024 * 1024;
+/** A body that has not arrived whole by then is refused: a stalled sender cannot hold a request open. */
+export const BODY_READ_TIMEOUT_MS = 10_000;
+/** JSON nested deeper than this is refused before any schema sees it. */
+export const MAX_JSON_DEPTH = 64;
 
 /** The one error type at the HTTP boundary; anything else becomes a logged, generic 500. */
 export class ProblemError extends Error {
@@ -44,29 +51,42 @@ export function onError(e: Error, c: Context): Response {
   if (e instanceof ProblemError) return problemResponse(e.status, e.title, e.detail, e.errors, e.headers);
   const status = (e as { status?: unknown }).status;
   if (typeof status === "number" && status >= 400 && status < 500) return problemResponse(status, e.message || "Bad request");
-  console.error(JSON.stringify({ level: "error", msg: "unhandled", path: new URL(c.req.url).pathname, error: String(e) }));
+  log.error("unhandled", { path: new URL(c.req.url).pathname, error: String(e), cause: e.cause === undefined ? undefined : String(e.cause) });
   return problemResponse(500, "Internal error", "The request could not be completed; it is safe to retry.");
 }
 
 export const notFound = (c: Context) => problemResponse(404, "Not found", `No route for ${c.req.method} ${new URL(c.req.url).pathname}`);
 
-/** Reads the raw body, refusing more than `limit` bytes (413) before and while reading. */
-export async function readBody(req: Request, limit = MAX_BODY_BYTES): Promise<Uint8Array> {
+/**
+ * Reads the raw body, refusing more than `limit` bytes (413) before and while reading, and a
+ * body that has not arrived whole within BODY_READ_TIMEOUT_MS (408). A client that hangs up
+ * mid-body ends the request quietly (its answer has nowhere to go).
+ */
+export async function readBody(req: Request, limit = MAX_BODY_BYTES, timeoutMs = BODY_READ_TIMEOUT_MS): Promise<Uint8Array> {
   const declared = Number(req.headers.get("content-length") ?? "0");
   if (declared > limit) throw new ProblemError(413, "Payload too large", `The body is over ${limit} bytes.`);
   if (!req.body) return new Uint8Array();
   const reader = req.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel();
-      throw new ProblemError(413, "Payload too large", `The body is over ${limit} bytes.`);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const stalled = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new ProblemError(408, "Request timeout", `The body did not arrive within ${timeoutMs / 1000} s.`)), timeoutMs);
+  });
+  try {
+    for (;;) {
+      const { done, value } = await Promise.race([reader.read(), stalled]);
+      if (done) break;
+      size += value.byteLength;
+      if (size > limit) throw new ProblemError(413, "Payload too large", `The body is over ${limit} bytes.`);
+      chunks.push(value);
     }
-    chunks.push(value);
+  } catch (e) {
+    void reader.cancel().catch(() => undefined);
+    if (e instanceof ProblemError) throw e;
+    throw new ProblemError(400, "Body not received", "The client closed the connection before the body was complete.");
+  } finally {
+    clearTimeout(timer);
   }
   if (chunks.length === 1) return chunks[0]!;
   const out = new Uint8Array(size);
@@ -78,12 +98,31 @@ export async function readBody(req: Request, limit = MAX_BODY_BYTES): Promise<Ui
   return out;
 }
 
+/** Parses JSON text we were sent: invalid JSON, JSON nested too deep, and strings that are not well-formed Unicode are 400s naming where. */
 export function parseJsonText(text: string): unknown {
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch {
     throw new ProblemError(400, "Invalid JSON", "The request body is not valid JSON.", [{ path: "(body)", message: "invalid JSON" }]);
   }
+  if (jsonDepth(value, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) throw new ProblemError(400, "JSON nested too deep", `The body nests deeper than ${MAX_JSON_DEPTH} levels.`, [{ path: "(body)", message: `nested deeper than ${MAX_JSON_DEPTH}` }]);
+  const bad = firstMalformedString(value);
+  if (bad) throw new ProblemError(400, "Validation failed", "A string is not well-formed Unicode (a lone surrogate).", [{ path: bad, message: "not well-formed Unicode" }]);
+  return value;
+}
+
+/** JSON endpoints: no content-type means JSON; a declared non-JSON type is 415. */
+export function requireJsonContentType(c: Context): void {
+  const type = (c.req.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
+  if (type && type !== "application/json" && !type.endsWith("+json")) throw new ProblemError(415, "Unsupported media type", `Send application/json (got ${type}).`);
+}
+
+/** An optional JSON body (empty means `{}`), checked like any other. */
+export async function parseOptionalJsonBody<S extends z.ZodType>(c: Context, schema: S): Promise<z.infer<S>> {
+  requireJsonContentType(c);
+  const raw = new TextDecoder().decode(await readBody(c.req.raw));
+  return validate(schema, raw.trim() ? parseJsonText(raw) : {});
 }
 
 /** Validates `value` with `schema`; a failure is a 400 naming each bad field. */
@@ -95,8 +134,7 @@ export function validate<S extends z.ZodType>(schema: S, value: unknown): z.infe
 
 /** Reads, size-checks, JSON-parses and validates the body. Returns the data and the JSON as sent. */
 export async function parseJsonBody<S extends z.ZodType>(c: Context, schema: S): Promise<{ data: z.infer<S>; json: unknown }> {
-  const type = c.req.header("content-type") ?? "";
-  if (type && !type.includes("json")) throw new ProblemError(415, "Unsupported media type", "Send application/json.");
+  requireJsonContentType(c);
   const json = parseJsonText(new TextDecoder().decode(await readBody(c.req.raw)));
   return { data: validate(schema, json), json };
 }
@@ -118,21 +156,13 @@ export const requireAdmin: MiddlewareHandler<AppEnv> = async (c, next) => {
   await next();
 };
 
-// Keys are looked up by hash on every request; a short per-isolate cache keeps D1 off the hot path.
-const keyCache = new IsolateCache<ApiKeyPrincipal | null>(10_000, 5000);
-
-export function forgetCachedKeys(): void {
-  keyCache.clear();
-}
-
+/**
+ * Keys are looked up by hash in D1 on every request, not cached: a revoked key stops working
+ * at once, in every isolate. (The read is one indexed row.)
+ */
 async function lookupKey(env: Env, token: string): Promise<ApiKeyPrincipal | null> {
-  const hash = await sha256Hex(token);
-  return keyCache.get(hash, async () => {
-    const row = await env.DB.prepare("SELECT id, name, scopes, rate_per_minute FROM api_keys WHERE key_hash = ? AND revoked_at IS NULL")
-      .bind(hash)
-      .first<{ id: string; name: string; scopes: string; rate_per_minute: number | null }>();
-    return row ? { kind: "api_key", id: row.id, name: row.name, scopes: JSON.parse(row.scopes) as string[], ratePerMinute: row.rate_per_minute } : null;
-  });
+  const row = await activeKeyByHash(env.DB, await sha256Hex(token));
+  return row ? { kind: "api_key", id: row.id, name: row.name, scopes: row.scopes, ratePerMinute: row.ratePerMinute } : null;
 }
 
 // Fixed one-minute windows per key and isolate: a cheap guard against a runaway client.
@@ -151,7 +181,7 @@ function overRate(p: ApiKeyPrincipal): number | null {
 }
 
 /** Partner endpoints: an API key with `scope` (the admin token passes every scope). */
-export function requireScope(scope: string): MiddlewareHandler<AppEnv> {
+export function requireScope(scope: Scope): MiddlewareHandler<AppEnv> {
   return async function requireScopeMw(c, next) {
     const token = bearer(c);
     if (isAdminToken(c.env, token)) {

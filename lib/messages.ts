@@ -1,7 +1,7 @@
 /** Queue message bodies. Every message carries an idempotency key and a version (Queues deliver at least once, out of order). */
 export type DispatchMessage =
-  | { kind: "erp.order"; key: string; orderId: string; orchestrationId: string; version: number; channel?: string; externalId?: string }
-  | { kind: "erp.cancel"; key: string; orderId: string; orchestrationId: string; version: number; channel?: string; externalId?: string }
+  | { kind: "erp.order"; key: string; orderId: string; orchestrationId: string; version: number }
+  | { kind: "erp.cancel"; key: string; orderId: string; orchestrationId: string; version: number }
   /** An id-only channel notification (BigCommerce): fetch the order from the channel's API. */
   | { kind: "channel.hydrate"; key: string; connectionId: string; channel: string; externalId: string; version: number };
 

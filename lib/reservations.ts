@@ -6,14 +6,14 @@
  * line; if any call fails, release every line of the order (reason "compensation", which lets
  * the lines be reserved afresh) and throw, so the caller retries and converges on one outcome.
  */
-import { channelPolicySchema, type PolicyOrDefault } from "../core/inventory/policy";
-import type { ReserveOutput } from "../durable-objects/inventory-do";
+import type { ReserveResult } from "../core/inventory/ledger";
+import type { PolicyOrDefault } from "../core/inventory/policy";
+import { statusFromLines } from "../core/order-state";
 import type { Env } from "./env";
-import { IsolateCache } from "./isolate-cache";
 
 export type LineRequest = { lineNo: number; sku: string; quantity: number };
-export type LineOutcome = LineRequest & { reserved: number; backordered: number; rejected: number };
-export type OrderReservationStatus = "reserved" | "partially_reserved" | "backordered" | "rejected";
+export type LineOutcome = LineRequest & { reserved: number; backordered: number; rejected: number; allocations?: { location: string; quantity: number }[] };
+export type OrderReservationStatus = ReturnType<typeof statusFromLines>;
 
 const inventory = (env: Env, sku: string) => env.INVENTORY.getByName(sku);
 
@@ -31,42 +31,6 @@ export async function withRetry<T>(env: Env, sku: string, call: (stub: ReturnTyp
       await new Promise((r) => setTimeout(r, Math.random() * 50 * 2 ** i));
     }
   }
-}
-
-/**
- * The channel's policy from D1 `channel_policies`, or `null` for the default policy: every
- * location the SKU has (ascending id), no caps, no backorder, splits allowed. A stored policy that
- * no longer validates is treated as absent and logged.
- */
-const policyCache = new IsolateCache<PolicyOrDefault>(5_000);
-
-/** Drops this isolate's cached policy for `channel` (others see a change within 5 s). */
-export function forgetPolicy(channel: string): void {
-  policyCache.delete(channel);
-}
-
-/** Read on every order and every low-stock availability answer: cached briefly per isolate. */
-export function loadPolicy(env: Env, channel: string): Promise<PolicyOrDefault> {
-  return policyCache.get(channel, () => readPolicy(env, channel));
-}
-
-async function readPolicy(env: Env, channel: string): Promise<PolicyOrDefault> {
-  const row = await env.DB.prepare("SELECT policy FROM channel_policies WHERE channel = ?").bind(channel).first<{ policy: string }>();
-  if (!row) return null;
-  const parsed = channelPolicySchema.safeParse(JSON.parse(row.policy));
-  if (parsed.success) return parsed.data;
-  console.error(JSON.stringify({ level: "error", msg: "invalid channel policy ignored", channel }));
-  return null;
-}
-
-/** reserved: every unit held; partially_reserved: some held; backordered: none held, some backordered; rejected: nothing. */
-export function orderStatus(lines: Pick<LineOutcome, "quantity" | "reserved" | "backordered">[]): OrderReservationStatus {
-  const wanted = lines.reduce((s, l) => s + l.quantity, 0);
-  const reserved = lines.reduce((s, l) => s + l.reserved, 0);
-  const backordered = lines.reduce((s, l) => s + l.backordered, 0);
-  if (reserved === wanted) return "reserved";
-  if (reserved > 0) return "partially_reserved";
-  return backordered > 0 ? "backordered" : "rejected";
 }
 
 /**
@@ -94,10 +58,10 @@ export async function reserveOrder(
     throw failed.reason instanceof Error ? failed.reason : new Error(String(failed.reason));
   }
   const lines = req.lines.map((l, i) => {
-    const r = (results[i] as PromiseFulfilledResult<ReserveOutput>).value;
+    const r = (results[i] as PromiseFulfilledResult<ReserveResult>).value;
     return { lineNo: l.lineNo, sku: l.sku, quantity: l.quantity, reserved: r.reserved, backordered: r.backordered, rejected: r.rejected };
   });
-  return { status: orderStatus(lines), lines };
+  return { status: statusFromLines(lines), lines };
 }
 
 /**
@@ -172,5 +136,5 @@ export async function reallocateLine(
   const r = await withRetry(env, req.sku, (s) =>
     s.reserve({ orderId: req.orderId, lineNo: req.lineNo, sku: req.sku, quantity: req.remaining, channel: req.channel, policy, at: req.at }),
   );
-  return { ...base, reserved: r.reserved, backordered: r.backordered, rejected: r.rejected };
+  return { ...base, reserved: r.reserved, backordered: r.backordered, rejected: r.rejected, allocations: r.allocations.map((a) => ({ location: a.location, quantity: a.quantity })) };
 }

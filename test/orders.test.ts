@@ -1,6 +1,7 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { admin, call, createKey, erpBookings, getOrder, postOrder, sampleOrder, stockedOrder, uid, waitForOrder } from "./helpers";
+import { idempotencyObjectName } from "../core/keys";
 
 describe("POST /v1/orders", () => {
   it("accepts an order, reserves it and books it in the ERP once, with a timeline", async () => {
@@ -92,15 +93,15 @@ describe("Idempotency-Key while the first request is still running", () => {
     const { id, key } = (await res.json()) as { id: string; key: string };
     const idem = uid("idem");
     // A first request holds the key (claimed, not finished): what a concurrent duplicate sees.
-    const claim = env.TRANSACTIONS.getByName(`idem:${id}:${idem}`);
+    const claim = env.TRANSACTIONS.getByName(idempotencyObjectName(id, idem));
     const body = await stockedOrder();
     const fingerprint = "in-flight-elsewhere";
-    expect(await claim.begin(fingerprint)).toEqual({ state: "new" });
+    expect(await claim.claim("idem", fingerprint)).toEqual({ state: "new" });
     const busy = await postOrder(key, body, idem);
     expect(busy.status).toBe(409);
     expect(busy.headers.get("retry-after")).toBe("1");
     // The first request fails and lets go: the retry is processed afresh.
-    await claim.abort(fingerprint);
+    await claim.abort("idem", fingerprint);
     expect((await postOrder(key, body, idem)).status).toBe(201);
   });
 });

@@ -12,8 +12,9 @@ async function shopifyConnection(channel = uid("shop")) {
   return { id, secret, channel };
 }
 
+/** Shopify's docs sample is a cancelled order; a live orders/create is not (cancelled_at null). */
 function shopifyOrder(orderNo: number, updatedAt = "2026-11-20T10:00:00-05:00") {
-  return JSON.stringify({ ...shopifyCreate.response, id: orderNo, admin_graphql_api_id: `gid://shopify/Order/${orderNo}`, updated_at: updatedAt });
+  return JSON.stringify({ ...shopifyCreate.response, id: orderNo, admin_graphql_api_id: `gid://shopify/Order/${orderNo}`, updated_at: updatedAt, cancelled_at: null, cancel_reason: null });
 }
 
 async function sendShopify(conn: { id: string; secret: string }, body: string, deliveryId = crypto.randomUUID(), topic = "orders/create") {

@@ -6,8 +6,9 @@ import availability from "../workers/availability/index";
 import dispatch from "../workers/dispatch/index";
 import type { Env } from "../lib/env";
 
-export { TransactionDO } from "../durable-objects/transaction-do";
-export { InventoryDO } from "../durable-objects/inventory-do";
+export { TransactionDO } from "../durable-objects/order/transaction-do";
+export { InventoryDO } from "../durable-objects/inventory/inventory-do";
+export { SchedulerDO } from "../durable-objects/scheduler/scheduler-do";
 
 export default {
   fetch(request, env, ctx) {

@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { canonicalOrderSchema, err, fieldIssues, ok, type CanonicalOrder, type Result } from "../canonical";
+import { firstMalformedString, jsonDepth } from "../text";
 import type { ParseFailure } from "./types";
 
 type SourceContext = { source?: string };
@@ -14,13 +15,21 @@ type SourceContext = { source?: string };
  * runtime has it; elsewhere they are stringified as parsed, which is still a string.
  */
 export function parseJsonBody(body: Uint8Array): Result<unknown, ParseFailure> {
+  let value: unknown;
   try {
     const text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(body);
-    return ok(JSON.parse(text, exactIntegers));
+    value = JSON.parse(text, exactIntegers);
   } catch {
     return err({ reason: "invalid_json" });
   }
+  // Nothing a provider sends nests this deep; refusing early keeps every later walk bounded.
+  if (jsonDepth(value, MAX_DEPTH) > MAX_DEPTH) return err({ reason: "invalid_payload", issues: [{ path: "(body)", message: `nested deeper than ${MAX_DEPTH}` }] });
+  // A lone surrogate in an id would be stored differently from how it names the order: refuse it.
+  const bad = firstMalformedString(value);
+  return bad ? err({ reason: "invalid_payload", issues: [{ path: bad, message: "not well-formed Unicode" }] }) : ok(value);
 }
+
+const MAX_DEPTH = 64;
 
 function exactIntegers(_key: string, value: unknown, context?: SourceContext): unknown {
   if (typeof value !== "number" || Number.isSafeInteger(value) || !Number.isInteger(value)) return value;

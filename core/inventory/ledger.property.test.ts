@@ -46,7 +46,7 @@ suite("ledger under random interleavings (fast-check)", () => {
     applyEvents(store, [{ eventId: "s1", source: "erp", type: "snapshot", sku: "X", location: "DC1", asOf: "2026-01-01T00:00:00Z", quantities: { onHand: 9, committed: 0 } }], 0);
     const policy = { locations: ["DC1"], pool: 4 };
     expect(availability(store, "c", policy)).toBe(4);
-    expect(reserve(store, { orderId: "o1", lineNo: 1, quantity: 10, channel: "c", policy, at: 1 }).reserved).toBe(4);
+    expect(reserve(store, { orderId: "o1", lineNo: 1, sku: "S", quantity: 10, channel: "c", policy, at: 1 }).reserved).toBe(4);
     expect(availability(store, "c", policy)).toBe(0);
   });
 });

@@ -19,9 +19,12 @@ export class InvariantError extends Error {
   override name = "InvariantError";
 }
 
+/** The reserve contract, from the order saga through the SKU's object to the ledger. */
 export interface ReserveRequest {
   orderId: string;
   lineNo: number;
+  /** The SKU whose object is asked (that object checks it is the right one). */
+  sku: string;
   quantity: number;
   channel: string;
   policy: PolicyOrDefault;

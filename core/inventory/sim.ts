@@ -11,11 +11,11 @@
  */
 import fc from "fast-check";
 import type { InventoryEvent } from "../canonical";
-import type { ReserveResult, LocationView } from "./ledger";
+import type { ReserveRequest, ReserveResult, LocationView } from "./ledger";
 import type { PolicyOrDefault } from "./policy";
 
 export interface Authority {
-  reserve(r: { orderId: string; lineNo: number; quantity: number; channel: string; policy: PolicyOrDefault; at: number }): Promise<ReserveResult>;
+  reserve(r: ReserveRequest): Promise<ReserveResult>;
   release(r: { orderId: string; reason: string }): Promise<number>;
   consume(r: { orderId: string; location: string; quantity: number; at: number; eventId: string }): Promise<unknown>;
   markSeen(r: { orderId: string; at: number }): Promise<unknown>;
@@ -106,7 +106,7 @@ export async function runWorld(auth: Authority, sku: string, steps: Step[], star
       case "reserve": {
         const channel = channelNames[step.channel]!;
         const id = `${sku}-o${orders.length}`;
-        const r = await auth.reserve({ orderId: id, lineNo: 1, quantity: step.quantity, channel, policy: CHANNELS[channel]!, at: t });
+        const r = await auth.reserve({ orderId: id, lineNo: 1, sku, quantity: step.quantity, channel, policy: CHANNELS[channel]!, at: t });
         if (r.reserved + r.backordered + r.rejected !== step.quantity) throw new Error(`${label}: outcome does not add up`);
         orders.push({ id, channel, held: new Map(r.allocations.map((a) => [a.location, a.quantity])), accepted: false, first: r });
         for (const a of r.allocations) if (trueFree(a.location) < 0) throw new Error(`${label}: oversold ${a.location} (true free ${trueFree(a.location)})`);
@@ -114,7 +114,7 @@ export async function runWorld(auth: Authority, sku: string, steps: Step[], star
       }
       case "retry": {
         if (!order || order.held.size === 0) break;
-        const r = await auth.reserve({ orderId: order.id, lineNo: 1, quantity: 99, channel: order.channel, policy: CHANNELS[order.channel]!, at: t });
+        const r = await auth.reserve({ orderId: order.id, lineNo: 1, sku, quantity: 99, channel: order.channel, policy: CHANNELS[order.channel]!, at: t });
         if (r.reserved !== order.first.reserved || !r.replayed) throw new Error(`${label}: repeat reserve changed the outcome`);
         break;
       }

@@ -12,8 +12,9 @@ import { z } from "zod";
 import type { PolicyOrDefault } from "../../core/inventory/policy";
 import type { Env } from "../../lib/env";
 import { notFound, onError, parseJsonBody, ProblemError, requireScope, type AppEnv } from "../../lib/http";
-import { KV_KEY, type Projected } from "../../lib/inventory-projection";
-import { loadPolicy } from "../../lib/reservations";
+import { availabilityKey } from "../../core/keys";
+import type { Projected } from "../../durable-objects/inventory/projector";
+import { loadPolicy } from "../../lib/policies";
 
 export type AvailabilityItem = Projected & { source: "cache" | "authoritative" };
 
@@ -32,7 +33,7 @@ const threshold = (env: Env) => {
 
 /** One SKU's figure: KV when comfortably above the threshold, else the DO (with the channel's policy). */
 async function lookup(env: Env, ch: string, s: string, policy: () => Promise<PolicyOrDefault>, cached?: Projected | null): Promise<AvailabilityItem> {
-  const hit = cached === undefined ? await env.AVAILABILITY_KV.get<Projected>(KV_KEY(ch, s), "json") : cached;
+  const hit = cached === undefined ? await env.AVAILABILITY_KV.get<Projected>(availabilityKey(ch, s), "json") : cached;
   if (hit && hit.available > threshold(env)) return { ...hit, source: "cache" };
   const fresh = await env.INVENTORY.getByName(s).availability(ch, await policy());
   return { ...fresh, sku: s, source: "authoritative" };
@@ -40,7 +41,7 @@ async function lookup(env: Env, ch: string, s: string, policy: () => Promise<Pol
 
 /** Many SKUs: one bulk KV read (up to 100 keys), then the DO only for the low or missing ones. */
 async function lookupMany(env: Env, ch: string, skus: string[], policy: () => Promise<PolicyOrDefault>): Promise<AvailabilityItem[]> {
-  const keys = skus.map((s) => KV_KEY(ch, s));
+  const keys = skus.map((s) => availabilityKey(ch, s));
   const cached = await env.AVAILABILITY_KV.get<Projected>(keys, "json");
   return Promise.all(skus.map((s, i) => lookup(env, ch, s, policy, cached.get(keys[i]!) ?? null)));
 }

@@ -6,31 +6,21 @@
  */
 import { nextDelaySeconds } from "../../core/retry";
 import type { Env } from "../../lib/env";
+import { log } from "../../lib/log";
 import type { DispatchMessage } from "../../lib/messages";
-import { findOrderRow, orderStub } from "../../lib/orders";
-import { markOrderSeenByErp } from "../../lib/reservations";
+import { orderStubById } from "../../lib/orders";
 import { reasonOf, sendCancel, sendOrder } from "./erp-connector";
-
-function log(level: "info" | "warn" | "error", msg: string, fields: Record<string, unknown>) {
-  console.log(JSON.stringify({ level, msg, ...fields }));
-}
 
 export async function handleDispatch(msg: Message<Exclude<DispatchMessage, { kind: "channel.hydrate" }>>, env: Env): Promise<void> {
   const m = msg.body;
   const base = { baseSeconds: Number(env.RETRY_BASE_SECONDS ?? "2") };
   try {
-    // Messages name the order's TransactionDO; older ones only carry the id, resolved through D1.
-    const row = m.channel && m.externalId ? { channel: m.channel, external_id: m.externalId } : await findOrderRow(env, m.orderId);
-    if (!row) {
-      log("warn", "order not found for dispatch", { orderId: m.orderId, orchestrationId: m.orchestrationId });
-      msg.retry({ delaySeconds: nextDelaySeconds(msg.attempts, null, base) });
-      return;
-    }
-    const stub = orderStub(env, row.channel, row.external_id);
-    const p = await stub.erpPayload();
-    if (!p) {
-      msg.retry({ delaySeconds: nextDelaySeconds(msg.attempts, null, base) });
-      return;
+    // The order id names the order's object: nothing here reads D1.
+    const stub = orderStubById(env, m.orderId);
+    const p = stub ? await stub.erpPayload() : null;
+    if (!stub || !p) {
+      log.error("dispatch message for an order that does not exist; dropped", { orderId: m.orderId, orchestrationId: m.orchestrationId });
+      return msg.ack();
     }
     if (m.kind === "erp.cancel") {
       if (!p.erpOrderId) return msg.ack(); // never booked: nothing to cancel in the ERP
@@ -48,16 +38,15 @@ export async function handleDispatch(msg: Message<Exclude<DispatchMessage, { kin
       case "success":
       case "already_there": {
         const erpOrderId = typeof a.body.erpOrderId === "string" ? a.body.erpOrderId : (p.erpOrderId ?? `unknown:${m.orderId}`);
+        // The order marks its holds seen by the ERP itself, an owed effect it retries until done.
         await stub.recordErp({ type: "accepted", attempt: msg.attempts, erpOrderId, httpStatus: a.httpStatus ?? 0, latencyMs: a.latencyMs, version: p.version });
-        // From now on the ERP's own `committed` includes these holds: a later snapshot must not count them twice.
-        await markOrderSeenByErp(env, { orderId: m.orderId, skus: [...new Set(p.order.lines.map((l) => l.sku))], at: Date.now() });
-        log("info", "erp accepted", { ...fields, erpOrderId });
+        log.info("erp accepted", { ...fields, erpOrderId });
         return msg.ack();
       }
       case "reject": {
         const reason = reasonOf(a);
         await stub.recordErp({ type: "rejected", attempt: msg.attempts, httpStatus: a.httpStatus ?? 0, reason, version: p.version });
-        log("warn", "erp rejected", { ...fields, reason });
+        log.warn("erp rejected", { ...fields, reason });
         return msg.ack();
       }
       case "retry": {
@@ -71,13 +60,13 @@ export async function handleDispatch(msg: Message<Exclude<DispatchMessage, { kin
           retryInSeconds: delay,
           version: p.version,
         });
-        log("warn", "erp attempt failed; retrying", { ...fields, retryInSeconds: delay, error: reasonOf(a) });
+        log.warn("erp attempt failed; retrying", { ...fields, retryInSeconds: delay, error: reasonOf(a) });
         return msg.retry({ delaySeconds: delay });
       }
     }
   } catch (e) {
     // Our own platform failed (D1, a DO): retry the message, never throw out of the consumer.
-    log("error", "dispatch failed", { orderId: m.orderId, orchestrationId: m.orchestrationId, error: String(e) });
+    log.error("dispatch failed", { orderId: m.orderId, orchestrationId: m.orchestrationId, error: String(e) });
     msg.retry({ delaySeconds: nextDelaySeconds(msg.attempts, null, base) });
   }
 }

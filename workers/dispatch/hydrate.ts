@@ -5,10 +5,12 @@
  * fetched or mapped becomes a `hydration` exception in ops; an API outage is retried.
  */
 import { nextDelaySeconds } from "../../core/retry";
+import { recordException } from "../../db/exceptions";
 import { loadConnection } from "../../lib/connections";
 import type { Env } from "../../lib/env";
 import { newId } from "../../lib/ids";
 import type { DispatchMessage } from "../../lib/messages";
+import { allowPrivate } from "../../lib/outbound";
 import { orderStub } from "../../lib/orders";
 import { fetchAmazonOrder, fetchBigCommerceOrder, Transient, type Fetched } from "./channel-apis";
 
@@ -21,11 +23,11 @@ export async function handleHydrate(msg: Message<HydrateMessage>, env: Env): Pro
     const conn = await loadConnection(env, m.connectionId);
     if (!conn) throw new Error(`connection ${m.connectionId} no longer exists`);
     let fetched: Fetched;
-    if (conn.kind === "bigcommerce") fetched = await fetchBigCommerceOrder(conn, m.externalId, m.channel);
-    else if (conn.kind === "amazon") fetched = await fetchAmazonOrder(conn, m.externalId, m.channel);
+    if (conn.kind === "bigcommerce") fetched = await fetchBigCommerceOrder(conn, m.externalId, m.channel, allowPrivate(env));
+    else if (conn.kind === "amazon") fetched = await fetchAmazonOrder(conn, m.externalId, m.channel, allowPrivate(env));
     else throw new Error(`fetching orders from ${conn.kind} is not supported`);
     if (!fetched.ok) {
-      await recordException(env, m, fetched.reason, fetched.detail);
+      await recordHydrationFailure(env, m, fetched.reason, fetched.detail);
       return msg.ack();
     }
     await orderStub(env, m.channel, m.externalId).submitOrder(fetched.order, "webhook", { connectionId: m.connectionId, hydratedFrom: conn.kind }, { answerAfter: "reserve" });
@@ -35,13 +37,11 @@ export async function handleHydrate(msg: Message<HydrateMessage>, env: Env): Pro
       msg.retry({ delaySeconds: nextDelaySeconds(msg.attempts, null, base) });
       return;
     }
-    await recordException(env, m, e.message, {}).catch(() => undefined);
+    await recordHydrationFailure(env, m, e.message, {}).catch(() => undefined);
     msg.ack();
   }
 }
 
-async function recordException(env: Env, m: HydrateMessage, reason: string, detail: Record<string, unknown>) {
-  await env.DB.prepare("INSERT INTO exceptions (id, kind, connection_id, reason, detail, body, created_at) VALUES (?, 'hydration', ?, ?, ?, NULL, ?)")
-    .bind(newId("exc"), m.connectionId, reason, JSON.stringify({ externalId: m.externalId, ...detail }), new Date().toISOString())
-    .run();
+function recordHydrationFailure(env: Env, m: HydrateMessage, reason: string, detail: Record<string, unknown>) {
+  return recordException(env.DB, { id: newId("exc"), kind: "hydration", orderId: null, connectionId: m.connectionId, reason: reason.slice(0, 500), detail: { externalId: m.externalId, ...detail }, body: null, createdAt: new Date().toISOString() });
 }

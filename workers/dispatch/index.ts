@@ -1,6 +1,6 @@
 /**
- * Dispatch Worker: queue consumers (ERP hand-off, dead letters) and the cron that sweeps the
- * outbox. Queue names differ per environment (`switchyard-dispatch-staging`), so roles are
+ * Dispatch Worker: queue consumers (ERP hand-off, hydration, subscriber deliveries, dead
+ * letters) and the cron that runs the periodic work (jobs/periodic.ts). Queue names differ per environment (`switchyard-dispatch-staging`), so roles are
  * recognised by name pattern.
  */
 import type { Env } from "../../lib/env";
@@ -8,8 +8,9 @@ import type { DispatchMessage, EventMessage } from "../../lib/messages";
 import { handleDeadLetter } from "./dead-letters";
 import { handleDispatch } from "./erp-consumer";
 import { handleHydrate } from "./hydrate";
+import { runPeriodic } from "../../jobs/periodic";
+import { log } from "../../lib/log";
 import { handleEventDelivery } from "./subscribers";
-import { runPeriodic } from "./periodic";
 
 export function queueRole(name: string): "dispatch" | "dispatch-dlq" | "events" | "events-dlq" | "unknown" {
   if (/dispatch.*dlq/.test(name)) return "dispatch-dlq";
@@ -37,7 +38,7 @@ export default {
           case "events":
             return handleEventDelivery(msg as Message<EventMessage>, env);
           default:
-            console.log(JSON.stringify({ level: "error", msg: "message on an unknown queue", queue: batch.queue }));
+            log.error("message on an unknown queue", { queue: batch.queue });
             msg.retry({ delaySeconds: 60 });
             return Promise.resolve();
         }

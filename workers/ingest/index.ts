@@ -4,6 +4,7 @@
  * availability paths to the availability Worker through its service binding.
  */
 import { Hono } from "hono";
+import { SCHEDULER_OBJECT } from "../../core/keys";
 import { notFound, onError, type AppEnv } from "../../lib/http";
 import { adminRoutes } from "./routes/admin";
 import { opsRoutes } from "./routes/ops";
@@ -13,8 +14,9 @@ import { ediRoutes } from "./routes/edi";
 import { shipmentRoutes } from "./routes/shipments";
 import { inventoryRoutes } from "./routes/inventory";
 
-export { TransactionDO } from "../../durable-objects/transaction-do";
-export { InventoryDO } from "../../durable-objects/inventory-do";
+export { TransactionDO } from "../../durable-objects/order/transaction-do";
+export { InventoryDO } from "../../durable-objects/inventory/inventory-do";
+export { SchedulerDO } from "../../durable-objects/scheduler/scheduler-do";
 
 export const app = new Hono<AppEnv>();
 app.onError(onError);
@@ -41,7 +43,7 @@ export default {
     if (!schedulerStarted) {
       // Once per isolate: make sure the scheduler alarm is ticking (idempotent).
       schedulerStarted = true;
-      ctx.waitUntil(env.TRANSACTIONS.getByName("scheduler").ensureScheduler().catch(() => { schedulerStarted = false; }));
+      ctx.waitUntil(env.SCHEDULER.getByName(SCHEDULER_OBJECT).ensure().catch(() => { schedulerStarted = false; }));
     }
     // Availability reads are the hottest path: hand them over before any routing of ours.
     if (env.AVAILABILITY && new URL(request.url).pathname.startsWith("/v1/availability/")) return env.AVAILABILITY.fetch(request);

@@ -1,8 +1,11 @@
 /**
- * Shopify: `X-Shopify-Hmac-Sha256` = base64 HMAC-SHA256(app secret, raw body).
- * `X-Shopify-Webhook-Id` is stable across the retries of one delivery (Shopify retries 8 times
- * over 4 hours with the original payload), so it is the transport key; the order's `updated_at`
- * is its version, which lets ingest flag a retried old payload as stale.
+ * Shopify: `X-Shopify-Hmac-Sha256` = base64 HMAC-SHA256(app secret, raw body). The HMAC covers
+ * the body only: `X-Shopify-Topic` and `X-Shopify-Webhook-Id` are not signed, so neither decides
+ * anything on its own. The transport key is a digest of the signed body (Shopify retries a
+ * delivery with the original payload, so retries still dedupe, and the same signed body under a
+ * new webhook id is the same event); the topic only picks the payload type, and what an order
+ * payload means is read from the payload: it is a cancellation only when `cancelled_at` is set.
+ * The order's `updated_at` is its version, which lets ingest flag a retried old payload as stale.
  */
 import { err, ok, type CanonicalOrder, type ChannelEvent, type Result } from "../../canonical";
 import { bodyDigestId, header, verifyBodyHmac } from "../signature";
@@ -21,11 +24,7 @@ export const shopifyAdapter: ChannelAdapter = {
   async verify(req, conn) {
     const checked = await verifyBodyHmac(conn.secret, req.body, header(req.headers, "x-shopify-hmac-sha256"));
     if (!checked.ok) return checked;
-    return ok({
-      deliveryId:
-        header(req.headers, "x-shopify-webhook-id", "x-shopify-event-id") ?? (await bodyDigestId(req.body)),
-      topic: header(req.headers, "x-shopify-topic") ?? "",
-    });
+    return ok({ deliveryId: await bodyDigestId(req.body), topic: header(req.headers, "x-shopify-topic") ?? "" });
   },
 
   parse(req, conn, { topic }): Result<ChannelEvent[], ParseFailure> {
@@ -47,10 +46,17 @@ function parseOrder(body: unknown, channel: string): Result<{ source: ShopifyOrd
   return mapped.ok ? ok({ source: parsed.data, order: mapped.value }) : mapped;
 }
 
-/** Each order topic's body is a new revision of the order. */
+/**
+ * Each order topic's body is a new revision of the order. The body is the whole order: one that
+ * Shopify cancelled (`cancelled_at` set) is applied as the latest revision, then cancelled, so an
+ * order first seen already cancelled is still on record — whichever topic header came with it.
+ */
 function order(body: unknown, channel: string): Result<ChannelEvent[], ParseFailure> {
   const r = parseOrder(body, channel);
-  return r.ok ? ok([{ kind: "order", order: r.value.order }]) : r;
+  if (!r.ok) return r;
+  const events: ChannelEvent[] = [{ kind: "order", order: r.value.order }];
+  if (r.value.source.cancelled_at) events.push(mapCancellation(r.value.source, channel));
+  return ok(events);
 }
 
 function fulfillment(body: unknown, channel: string): Result<ChannelEvent[], ParseFailure> {
@@ -64,12 +70,7 @@ const HANDLERS: Record<string, Handler | undefined> = {
   "orders/paid": order,
   "orders/fulfilled": order,
   "orders/partially_fulfilled": order,
-  // The cancelled payload is the whole order: apply it as the latest revision, then cancel,
-  // so an order first seen already cancelled is still on record.
-  "orders/cancelled": (body, channel) => {
-    const r = parseOrder(body, channel);
-    return r.ok ? ok([{ kind: "order", order: r.value.order }, mapCancellation(r.value.source, channel)]) : r;
-  },
+  "orders/cancelled": order,
   "refunds/create": (body, channel) => {
     const r = shopifyRefundSchema.safeParse(body);
     return r.success ? ok([mapRefund(r.data, channel)]) : invalidPayload(r.error);

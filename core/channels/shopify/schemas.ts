@@ -48,6 +48,8 @@ export const shopifyOrderSchema = z.looseObject({
   financial_status: text,
   fulfillment_status: text,
   cancel_reason: text,
+  /** Set once Shopify cancelled the order: the signed body, not the unsigned topic header, says so. */
+  cancelled_at: text,
   note: text,
   customer: z
     .looseObject({

@@ -34,8 +34,9 @@ describe("shopify verify", () => {
   it("accepts both published HMAC vectors", async () => {
     const a = vectors.shopify_app_js_validate_test;
     const reqA = request(a.raw_body, { ...a.headers, "X-Shopify-Hmac-Sha256": a.expected_x_shopify_hmac_sha256 });
-    expect(unwrap(await shopify.verify(reqA, connection(a.secret)))).toEqual({ deliveryId: "123456789", topic: "products/create" });
-    expect(unwrap(shopify.parse(reqA, conn, { deliveryId: "123456789", topic: "products/create" }))).toEqual([
+    const da = unwrap(await shopify.verify(reqA, connection(a.secret)));
+    expect(da).toEqual({ deliveryId: expect.stringMatching(/^sha256:[0-9a-f]{64}$/), topic: "products/create" });
+    expect(unwrap(shopify.parse(reqA, conn, da))).toEqual([
       { kind: "ignored", reason: "shopify topic products/create is not mapped" },
     ]);
 
@@ -47,10 +48,22 @@ describe("shopify verify", () => {
     expect(d.topic).toBe("");
   });
 
-  it("falls back to X-Shopify-Event-Id", async () => {
+  it("keys the delivery on the signed body: the same body under another (unsigned) webhook id is the same delivery", async () => {
     const body = "{}";
-    const req = request(body, { "X-Shopify-Hmac-Sha256": await base64Hmac(SECRET, body), "X-Shopify-Event-Id": "ev-9" });
-    expect(unwrap(await shopify.verify(req, conn)).deliveryId).toBe("ev-9");
+    const sig = await base64Hmac(SECRET, body);
+    const first = unwrap(await shopify.verify(request(body, { "X-Shopify-Hmac-Sha256": sig, "X-Shopify-Webhook-Id": "wh-1" }), conn));
+    const replayed = unwrap(await shopify.verify(request(body, { "X-Shopify-Hmac-Sha256": sig, "X-Shopify-Webhook-Id": "wh-2", "X-Shopify-Event-Id": "ev-9" }), conn));
+    expect(replayed.deliveryId).toBe(first.deliveryId);
+  });
+
+  it("decides a cancellation from the signed body, never from the unsigned topic header", async () => {
+    const live = JSON.stringify({ ...ordersCreate.response, cancelled_at: null });
+    // A captured orders/create re-sent as orders/cancelled stays an order revision: nothing cancels it.
+    const forged = unwrap((await deliver(live, "orders/cancelled")).result);
+    expect(forged.map((e) => e.kind)).toEqual(["order"]);
+    // A body Shopify cancelled is a cancellation under any order topic.
+    const cancelled = unwrap((await deliver(JSON.stringify(ordersCancelled.response), "orders/updated")).result);
+    expect(cancelled.map((e) => e.kind)).toEqual(["order", "cancellation"]);
   });
 
   it("rejects a changed byte, a missing header, malformed base64 and the wrong secret", async () => {
@@ -70,8 +83,9 @@ describe("shopify verify", () => {
 
 describe("shopify parse: docs fixtures", () => {
   it("maps orders/create field by field", async () => {
-    const { delivery, result } = await deliver(JSON.stringify(ordersCreate.response), "orders/create");
-    expect(delivery).toEqual({ deliveryId: "wh-orders/create", topic: "orders/create" });
+    // The docs sample is a cancelled order; a live orders/create carries cancelled_at null.
+    const { delivery, result } = await deliver(JSON.stringify({ ...ordersCreate.response, cancelled_at: null }), "orders/create");
+    expect(delivery.topic).toBe("orders/create");
     const events = unwrap(result);
     expect(events).toHaveLength(1);
     const address = { name: "Steve Shipper", line1: "123 Shipping Street", city: "Shippington", region: "KY", postalCode: "40003", country: "US" };

@@ -5,7 +5,7 @@
  * the same scheme under `svix-*` header names.
  */
 import { err, ok, type Result } from "../../canonical";
-import { fromBase64, hmacSha256, timingSafeEqual, utf8 } from "../../crypto";
+import { fromBase64, hmacSha256, timingSafeEqual, toBase64, utf8 } from "../../crypto";
 import { decodeDigest, header } from "../signature";
 import type { VerifyFailure } from "../types";
 
@@ -18,6 +18,17 @@ export function secretKey(secret: string): Uint8Array | null {
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(b64)) return null;
   const key = fromBase64(b64);
   return key && key.length > 0 ? key : null;
+}
+
+/**
+ * Signs an outbound message the Standard Webhooks way: `v1,<base64 HMAC-SHA256(key, "id.timestamp.body")>`,
+ * with the same secret decoding as verification (so a secret that verifies inbound signs outbound).
+ *
+ * @example await signStandard("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "msg_1", 1700000000, "{}")
+ */
+export async function signStandard(secret: string, id: string, timestamp: number, body: string): Promise<string> {
+  const key = secretKey(secret) ?? utf8(secret);
+  return `v1,${toBase64(await hmacSha256(key, `${id}.${timestamp}.${body}`))}`;
 }
 
 export interface SignedHeaders {

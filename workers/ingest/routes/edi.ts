@@ -7,8 +7,9 @@ import { Hono } from "hono";
 import { sha256Hex, timingSafeEqualString } from "../../../core/crypto";
 import { processInterchange } from "../../../core/x12";
 import { applyChannelEvents } from "../../../lib/channel-events";
-import { loadConnection } from "../../../lib/connections";
+import { factScope, loadConnection } from "../../../lib/connections";
 import { ProblemError, readBody, type AppEnv } from "../../../lib/http";
+import { deliveryGuard, guarded } from "../../../lib/idempotency";
 
 export const ediRoutes = new Hono<AppEnv>();
 
@@ -27,22 +28,19 @@ ediRoutes.post("/:connectionId", async (c) => {
 
   // The interchange control number from one sender identifies a transmission; bare GS/ST
   // streams without an ISA have none, so their content is the identity instead.
-  const identity = result.controlNumber ? `${result.sender.qualifier}:${result.sender.id}:${result.controlNumber}` : `body:${await sha256Hex(text)}`;
-  const key = `edi:${conn.id}:${identity}`;
-  const fingerprint = await sha256Hex(key);
-  const guard = c.env.TRANSACTIONS.getByName(key);
-  const claim = await guard.begin(fingerprint, { wait: true });
-  if (claim.state === "replay") return x12(claim.body, "duplicate");
-  if (claim.state !== "new") throw new ProblemError(503, "Interchange in progress", "This interchange is still being processed; retry.", undefined, { "retry-after": "5" });
-  try {
+  const contentHash = await sha256Hex(text);
+  const identity = result.controlNumber ? `${result.sender.qualifier}:${result.sender.id}:${result.controlNumber}` : `body:${contentHash}`;
+  const ledger = deliveryGuard(c.env, conn.id, `edi:${identity}`);
+  const eventId = `edi_${(await sha256Hex(`${conn.id}\n${identity}`)).slice(0, 26)}`;
+  const r = await guarded(ledger.stub, ledger.key, contentHash, { wait: true }, async () => {
     for (const set of result.transactions) {
       if (!set.accepted) continue;
-      await applyChannelEvents(c.env, set.events, { kind: "edi", connectionId: conn.id, deliveryId: `${result.controlNumber || identity}:${set.control}`, topic: set.set });
+      await applyChannelEvents(c.env, set.events, { kind: "edi", connectionId: conn.id, deliveryId: `${result.controlNumber || identity}:${set.control}`, topic: set.set, scope: factScope(conn), eventId: `${eventId}:${set.control}` });
     }
-    await guard.complete(fingerprint, 200, result.ack997);
-    return x12(result.ack997, "accepted");
-  } catch (e) {
-    await guard.abort(fingerprint);
-    throw e;
-  }
+    return { status: 200, body: result.ack997 };
+  });
+  // A control number reused for another interchange is still a duplicate of the first: nothing is applied.
+  if (r.kind === "done") return x12(r.body, r.replayed ? "duplicate" : "accepted");
+  if (r.kind === "mismatch") return x12(result.ack997, "duplicate");
+  throw new ProblemError(503, "Interchange in progress", "This interchange is still being processed; retry.", undefined, { "retry-after": "5" });
 });

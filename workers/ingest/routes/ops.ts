@@ -1,37 +1,44 @@
 /**
- * Ops API (ops:read, or the admin token): summary, Prometheus metrics, exceptions, dead
- * letters and their replay, reconcile, and the /ops dashboard page.
+ * Ops API (ops:read to read, ops:write to act, or the admin token): summary, Prometheus
+ * metrics, exceptions, dead letters and their replay, reconcile, and the /ops dashboard page.
  */
 import { Hono } from "hono";
 import { z } from "zod";
+import { deadLetterCounts, listDeadLetters } from "../../../db/dead-letters";
+import { countOpenExceptions, openExceptions } from "../../../db/exceptions";
+import { confirmedWithoutErpId, countOrdersBy, exceptionOrders, stuckOrders } from "../../../db/orders";
+import { syncLagSince } from "../../../db/availability";
+import { replayDeadLetter } from "../../../jobs/dead-letters";
 import { requireScope, ProblemError, validate, type AppEnv } from "../../../lib/http";
-import { replayDeadLetter } from "../../dispatch/dead-letters";
-import { sweepOutbox } from "../../dispatch/outbox-sweeper";
+import { orderStubById } from "../../../lib/orders";
 import { dashboardHtml } from "./ops-dashboard";
 
 export const opsRoutes = new Hono<AppEnv>();
 
-opsRoutes.get("/ops", (c) => c.html(dashboardHtml));
+// The page is self-contained: no third-party origin, no framing by other sites.
+const PAGE_HEADERS = {
+  "content-security-policy": "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+  "x-frame-options": "DENY",
+  "x-content-type-options": "nosniff",
+  "referrer-policy": "no-referrer",
+};
+
+opsRoutes.get("/ops", (c) => c.html(dashboardHtml, 200, PAGE_HEADERS));
 
 async function summary(env: AppEnv["Bindings"]) {
-  const hourAgo = new Date(Date.now() - 3600_000).toISOString();
-  const [byStatus, byDispatch, dead, exc, lag] = await env.DB.batch([
-    env.DB.prepare("SELECT status, COUNT(*) AS n FROM orders GROUP BY status"),
-    env.DB.prepare("SELECT dispatch_state AS state, COUNT(*) AS n FROM orders GROUP BY dispatch_state"),
-    env.DB.prepare("SELECT COUNT(*) AS total, SUM(CASE WHEN replayed_at IS NULL THEN 1 ELSE 0 END) AS open FROM dead_letters"),
-    env.DB.prepare("SELECT COUNT(*) AS n FROM exceptions WHERE resolved_at IS NULL"),
-    // Sync lag: source fact time → availability projection written, over the last hour.
-    env.DB.prepare("SELECT COUNT(lag_ms) AS n, AVG(lag_ms) AS avg, MAX(lag_ms) AS max FROM availability_projections WHERE written_at >= ?").bind(hourAgo),
+  const [orders, dispatch, dead, exc, lag] = await Promise.all([
+    countOrdersBy(env.DB, "status"),
+    countOrdersBy(env.DB, "dispatchState"),
+    deadLetterCounts(env.DB),
+    countOpenExceptions(env.DB),
+    syncLagSince(env.DB, new Date(Date.now() - 3600_000).toISOString()),
   ]);
-  const count = (r: D1Result, key: string) => Object.fromEntries((r.results as Record<string, unknown>[]).map((x) => [String(x[key]), Number(x.n)]));
-  const orders = count(byStatus!, "status");
-  const d = dead!.results[0] as { total: number; open: number | null };
   return {
     orders: { total: Object.values(orders).reduce((a, b) => a + b, 0), byStatus: orders },
-    dispatch: count(byDispatch!, "state"),
-    deadLetters: { total: d.total, open: d.open ?? 0 },
-    exceptions: { open: (exc!.results[0] as { n: number }).n + (orders.exception ?? 0) },
-    availabilitySyncLagMs: (({ n, avg, max }) => ({ projections: n, avg: avg === null ? null : Math.round(avg), max }))(lag!.results[0] as { n: number; avg: number | null; max: number | null }),
+    dispatch,
+    deadLetters: dead,
+    exceptions: { open: exc + (orders.exception ?? 0) },
+    availabilitySyncLagMs: lag,
     at: new Date().toISOString(),
   };
 }
@@ -65,50 +72,36 @@ const listQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).defa
 
 opsRoutes.get("/v1/ops/exceptions", requireScope("ops:read"), async (c) => {
   const q = validate(listQuery, c.req.query());
-  const like = `%${q.filter ?? ""}%`;
-  const [recorded, orders] = await c.env.DB.batch([
-    c.env.DB.prepare(
-      "SELECT id, kind, order_id, connection_id, reason, detail, created_at FROM exceptions WHERE resolved_at IS NULL AND (reason LIKE ?1 OR kind LIKE ?1 OR IFNULL(connection_id,'') LIKE ?1) ORDER BY created_at DESC LIMIT ?2",
-    ).bind(like, q.limit),
-    c.env.DB.prepare(
-      "SELECT id, channel, external_id, exception_reason, exception_detail, updated_at FROM orders WHERE status = 'exception' AND (IFNULL(exception_reason,'') LIKE ?1 OR IFNULL(exception_detail,'') LIKE ?1 OR external_id LIKE ?1) ORDER BY updated_at DESC LIMIT ?2",
-    ).bind(like, q.limit),
-  ]);
-  type Rec = { id: string; kind: string; order_id: string | null; connection_id: string | null; reason: string; detail: string; created_at: string };
-  type Ord = { id: string; channel: string; external_id: string; exception_reason: string | null; exception_detail: string | null; updated_at: string };
+  const [recorded, orders] = await Promise.all([openExceptions(c.env.DB, q.filter ?? "", q.limit), exceptionOrders(c.env.DB, q.filter ?? "", q.limit)]);
   const items = [
-    ...(recorded!.results as Rec[]).map((r) => ({ id: r.id, kind: r.kind, orderId: r.order_id, connectionId: r.connection_id, reason: r.reason, detail: JSON.parse(r.detail) as unknown, at: r.created_at })),
-    ...(orders!.results as Ord[]).map((o) => ({ id: o.id, kind: `order.${o.exception_reason ?? "exception"}`, orderId: o.id, channel: o.channel, externalId: o.external_id, reason: o.exception_detail ?? o.exception_reason ?? "", at: o.updated_at })),
+    ...recorded.map((r) => ({ id: r.id, kind: r.kind, orderId: r.orderId, connectionId: r.connectionId, reason: r.reason, detail: r.detail, at: r.createdAt })),
+    ...orders.map((o) => ({ id: o.id, kind: `order.${o.reason ?? "exception"}`, orderId: o.id, channel: o.channel, externalId: o.externalId, reason: o.detail ?? o.reason ?? "", at: o.updatedAt })),
   ].sort((a, b) => (a.at < b.at ? 1 : -1));
   return c.json({ items });
 });
 
 opsRoutes.get("/v1/ops/dead-letters", requireScope("ops:read"), async (c) => {
   const q = validate(listQuery.extend({ state: z.enum(["open", "replayed", "all"]).default("all") }), c.req.query());
-  const state = q.state === "open" ? "AND replayed_at IS NULL" : q.state === "replayed" ? "AND replayed_at IS NOT NULL" : "";
-  const { results } = await c.env.DB.prepare(
-    `SELECT id, queue, kind, order_id, reason, attempts, created_at, replayed_at, replay_count FROM dead_letters
-     WHERE (reason LIKE ?1 OR kind LIKE ?1 OR IFNULL(order_id,'') LIKE ?1) ${state} ORDER BY created_at DESC LIMIT ?2`,
-  )
-    .bind(`%${q.filter ?? ""}%`, q.limit)
-    .all<{ id: string; queue: string; kind: string; order_id: string | null; reason: string; attempts: number; created_at: string; replayed_at: string | null; replay_count: number }>();
-  return c.json({
-    items: results.map((r) => ({ id: r.id, queue: r.queue, kind: r.kind, orderId: r.order_id, reason: r.reason, attempts: r.attempts, createdAt: r.created_at, replayedAt: r.replayed_at, replayCount: r.replay_count })),
-  });
+  return c.json({ items: await listDeadLetters(c.env.DB, { filter: q.filter ?? "", state: q.state, limit: q.limit }) });
 });
 
-opsRoutes.post("/v1/ops/dead-letters/:id/replay", requireScope("ops:read"), async (c) => {
+opsRoutes.post("/v1/ops/dead-letters/:id/replay", requireScope("ops:write"), async (c) => {
   const dryRun = c.req.query("dryRun") === "true";
   const r = await replayDeadLetter(c.env, c.req.param("id"), { dryRun });
   if (!r) throw new ProblemError(404, "Not found", `No dead letter ${c.req.param("id")}.`);
   return c.json(r, dryRun ? 200 : 202);
 });
 
-opsRoutes.post("/v1/ops/reconcile", requireScope("ops:read"), async (c) => {
-  // Orders recorded but not moving towards the ERP are re-enqueued now rather than at the next cron.
-  const swept = await sweepOutbox(c.env);
-  const { results } = await c.env.DB.prepare(
-    "SELECT id FROM orders WHERE dispatch_state = 'confirmed' AND (erp_order_id IS NULL OR erp_order_id = '') LIMIT 100",
-  ).all<{ id: string }>();
-  return c.json({ requeued: swept.requeued, confirmedWithoutErpId: results.map((r) => r.id), at: new Date().toISOString() });
+opsRoutes.post("/v1/ops/reconcile", requireScope("ops:write"), async (c) => {
+  // Orders whose hand-off has not moved are asked to send again now; each order's own object
+  // decides (a confirmed or cancelled one ignores it), so a stale row can do no harm.
+  const before = new Date(Date.now() - Number(c.env.OUTBOX_SWEEP_AFTER_SECONDS || "120") * 1000).toISOString();
+  const stuck = await stuckOrders(c.env.DB, before);
+  const requeued: string[] = [];
+  for (const o of stuck) {
+    const view = await orderStubById(c.env, o.id)?.requeue(`reconcile: no progress since ${before}`);
+    if (view) requeued.push(o.id);
+  }
+  const confirmed = await confirmedWithoutErpId(c.env.DB);
+  return c.json({ requeued, confirmedWithoutErpId: confirmed.map((r) => r.id), at: new Date().toISOString() });
 });

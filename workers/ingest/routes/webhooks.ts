@@ -1,16 +1,19 @@
 /**
- * `POST /v1/webhooks/{connectionId}`: verify on the raw bytes → transport dedupe (a
- * TransactionDO per delivery id) → parse and normalise → business dedupe and record (the
- * order's TransactionDO) → answer. Nothing here waits for the ERP. A verified payload that
- * fails validation is quarantined with its body and cause and answered 200, so the provider
- * does not disable the hook; a failure of our own is a 5xx, so the provider retries.
+ * `POST /v1/webhooks/{connectionId}`: verify on the raw bytes → transport dedupe in the
+ * connection's delivery ledger (a delivery id seen with other content is a duplicate, never
+ * applied) → parse and normalise → business dedupe and record (the order's object) → answer.
+ * Nothing here waits for the ERP. A verified payload that fails validation is quarantined with
+ * its body and cause and answered 200, so the provider does not disable the hook; a failure of
+ * our own is a 5xx, so the provider retries.
  */
 import { Hono } from "hono";
 import { adapters } from "../../../core/channels";
 import { sha256Hex } from "../../../core/crypto";
-import { applyChannelEvents } from "../../../lib/channel-events";
-import { loadConnection } from "../../../lib/connections";
+import { recordException } from "../../../db/exceptions";
+import { applyChannelEvents, type Applied } from "../../../lib/channel-events";
+import { factScope, loadConnection } from "../../../lib/connections";
 import { ProblemError, readBody, type AppEnv } from "../../../lib/http";
+import { deliveryGuard, guarded } from "../../../lib/idempotency";
 
 export const webhookRoutes = new Hono<AppEnv>();
 
@@ -32,49 +35,45 @@ webhookRoutes.post("/:connectionId", async (c) => {
   if (!verified.ok) throw new ProblemError(401, verifyTitles[verified.error.reason] ?? "Unauthorized", "The delivery could not be authenticated.");
   const delivery = verified.value;
 
-  const fingerprint = await sha256Hex(`${conn.id}\n${delivery.deliveryId}`);
-  // The same delivery always gets the same event id, whichever copy is answered.
-  const eventId = `evt_${fingerprint.slice(0, 26)}`;
+  // The same delivery always gets the same event id, whichever copy is answered; the body's
+  // digest is what the ledger compares, so a delivery id reused for other content is caught.
+  const [idHash, bodyHash] = await Promise.all([sha256Hex(`${conn.id}\n${delivery.deliveryId}`), sha256Hex(body)]);
+  const eventId = `evt_${idHash.slice(0, 26)}`;
+  const source = { kind: "webhook" as const, connectionId: conn.id, deliveryId: delivery.deliveryId, topic: delivery.topic, scope: factScope(conn), eventId };
+  const answer = (a: Pick<Applied, "status" | "orderId">) => ({ status: a.status, eventId, ...(a.orderId ? { orderId: a.orderId } : {}) });
   const parsed = adapter.parse(req, info, delivery);
+  const ledger = deliveryGuard(c.env, conn.id, delivery.deliveryId);
 
-  // The common case, one order: its TransactionDO dedupes the delivery id and the version in one
-  // call, so the hot path makes no separate trip to a delivery guard.
-  const source = { kind: "webhook" as const, connectionId: conn.id, deliveryId: delivery.deliveryId, topic: delivery.topic };
+  // The common case, one order: the ledger notes the delivery (one write), and the order's
+  // object dedupes the delivery and the version and answers copies itself.
   if (parsed.ok && parsed.value.length === 1 && parsed.value[0]!.kind === "order") {
-    const applied = await applyChannelEvents(c.env, parsed.value, source);
-    return c.json({ status: applied.status, eventId, ...(applied.orderId ? { orderId: applied.orderId } : {}) });
+    if ((await ledger.stub.remember(ledger.key, bodyHash)) === "conflict") return c.json({ status: "duplicate", eventId });
+    return c.json(answer(await applyChannelEvents(c.env, parsed.value, source)));
   }
 
-  // Everything else: transport dedupe in a TransactionDO per delivery; copies of one delivery
-  // wait for the first and get its answer.
-  const guard = c.env.TRANSACTIONS.getByName(`delivery:${conn.id}:${delivery.deliveryId}`);
-  const claim = await guard.begin(fingerprint, { wait: true });
-  if (claim.state === "replay") return c.json({ ...(JSON.parse(claim.body) as object), status: "duplicate" });
-  if (claim.state !== "new") throw new ProblemError(503, "Delivery in progress", "Another copy of this delivery is still being processed; retry.", undefined, { "retry-after": "5" });
-
-  try {
-    let answer: Record<string, unknown>;
+  // Everything else: claimed in the ledger; copies of one delivery wait for the first and get its answer.
+  const r = await guarded(ledger.stub, ledger.key, bodyHash, { wait: true }, async () => {
+    let a: Record<string, unknown>;
     if (!parsed.ok) {
       const cause = parsed.error;
-      await c.env.DB.prepare("INSERT INTO exceptions (id, kind, connection_id, reason, detail, body, created_at) VALUES (?, 'quarantine', ?, ?, ?, ?, ?)")
-        .bind(
-          eventId,
-          conn.id,
-          cause.reason === "invalid_payload" ? `invalid payload: ${cause.issues.map((i) => `${i.path} ${i.message}`).join("; ").slice(0, 500)}` : cause.reason,
-          JSON.stringify({ ...cause, deliveryId: delivery.deliveryId, topic: delivery.topic, channel: conn.channel }),
-          new TextDecoder().decode(body),
-          new Date().toISOString(),
-        )
-        .run();
-      answer = { status: "quarantined", eventId };
+      const text = new TextDecoder().decode(body);
+      await recordException(c.env.DB, {
+        id: eventId,
+        kind: "quarantine",
+        orderId: null,
+        connectionId: conn.id,
+        reason: cause.reason === "invalid_payload" ? `invalid payload: ${cause.issues.map((i) => `${i.path} ${i.message}`).join("; ").slice(0, 500)}` : cause.reason,
+        detail: { ...cause, deliveryId: delivery.deliveryId, topic: delivery.topic, channel: conn.channel },
+        body: text.isWellFormed() ? text : text.toWellFormed(),
+        createdAt: new Date().toISOString(),
+      });
+      a = { status: "quarantined", eventId };
     } else {
-      const applied = await applyChannelEvents(c.env, parsed.value, source);
-      answer = { status: applied.status, eventId, ...(applied.orderId ? { orderId: applied.orderId } : {}) };
+      a = answer(await applyChannelEvents(c.env, parsed.value, source));
     }
-    await guard.complete(fingerprint, 200, JSON.stringify(answer));
-    return c.json(answer);
-  } catch (e) {
-    await guard.abort(fingerprint);
-    throw e;
-  }
+    return { status: 200, body: JSON.stringify(a) };
+  });
+  if (r.kind === "done") return c.json(r.replayed ? { ...(JSON.parse(r.body) as object), status: "duplicate" } : (JSON.parse(r.body) as object));
+  if (r.kind === "mismatch") return c.json({ status: "duplicate", eventId });
+  throw new ProblemError(503, "Delivery in progress", "Another copy of this delivery is still being processed; retry.", undefined, { "retry-after": "5" });
 });

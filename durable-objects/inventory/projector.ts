@@ -8,11 +8,13 @@
  * however many reservations land. A run is safe to repeat: KV and D1 writes are upserts, and the
  * outbound event id is (sku, channel, per-channel sequence), committed only after the writes.
  */
-import { channelPolicySchema, type PolicyOrDefault } from "../core/inventory/policy";
-import { availability } from "../core/inventory/ledger";
-import type { InventoryStore } from "../core/inventory/store";
-import type { Env } from "./env";
-import type { Timers } from "./inventory-timers";
+import { availability } from "../../core/inventory/ledger";
+import type { InventoryStore } from "../../core/inventory/store";
+import { availabilityKey } from "../../core/keys";
+import { writeProjections } from "../../db/availability";
+import type { Env } from "../../lib/env";
+import { loadPolicies } from "../../lib/policies";
+import type { Timers } from "../timers";
 
 export const PROJECTION_SCHEMA = [
   `CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value)`,
@@ -21,9 +23,7 @@ export const PROJECTION_SCHEMA = [
   `CREATE TABLE IF NOT EXISTS sync_lag (id INTEGER PRIMARY KEY AUTOINCREMENT, channel TEXT NOT NULL, source_at INTEGER, received_at INTEGER, written_at INTEGER NOT NULL)`,
 ];
 
-export const KV_KEY = (channel: string, sku: string) => `avail:${channel}:${sku}`;
 export const MIN_WRITE_INTERVAL_MS = 1000;
-const POLICY_CACHE_MS = 5000;
 const LAG_SAMPLES = 200;
 
 export interface Projected {
@@ -34,7 +34,6 @@ export interface Projected {
 }
 
 export class Projector {
-  #policies: { at: number; map: Map<string, PolicyOrDefault> } | null = null;
   constructor(
     private readonly storage: DurableObjectStorage,
     private readonly env: Env,
@@ -63,20 +62,6 @@ export class Projector {
     this.timers.schedule("project", Math.max(now, (this.#meta("last_run_at") ?? 0) + MIN_WRITE_INTERVAL_MS));
   }
 
-  /** Configured policies (D1), cached a few seconds: read outside any check-then-write. */
-  async policies(now: number): Promise<Map<string, PolicyOrDefault>> {
-    if (this.#policies && now - this.#policies.at < POLICY_CACHE_MS) return this.#policies.map;
-    const { results } = await this.env.DB.prepare("SELECT channel, policy FROM channel_policies").all<{ channel: string; policy: string }>();
-    const map = new Map<string, PolicyOrDefault>();
-    for (const r of results) {
-      const parsed = channelPolicySchema.safeParse(JSON.parse(r.policy));
-      if (parsed.success) map.set(r.channel, parsed.data);
-      else console.error(JSON.stringify({ level: "error", msg: "invalid channel policy ignored", channel: r.channel }));
-    }
-    this.#policies = { at: now, map };
-    return map;
-  }
-
   /** Writes every channel figure that changed since it was last written. */
   async run(sku: string, now: number): Promise<Projected[]> {
     const taken = this.storage.transactionSync(() => {
@@ -88,7 +73,7 @@ export class Projector {
       return t;
     });
     try {
-      const policies = await this.policies(now);
+      const policies = await loadPolicies(this.env);
       const known = this.storage.sql.exec<{ channel: string }>("SELECT channel FROM channels").toArray().map((r) => r.channel);
       const last = new Map(this.storage.sql.exec<{ channel: string; available: number; seq: number }>("SELECT channel, available, seq FROM projections").toArray().map((r) => [r.channel, r]));
       const asOf = new Date(now).toISOString();
@@ -120,22 +105,8 @@ export class Projector {
   }
 
   async #write(changed: (Projected & { seq: number; previous: number | null })[], sourceAt: number | null, now: number): Promise<void> {
-    const db = this.env.DB;
-    const at = new Date(now).toISOString();
-    await db.batch(
-      changed.flatMap((c) => [
-        db
-          .prepare(
-            `INSERT INTO availability_projections (channel, sku, available, as_of, source_at, written_at, lag_ms) VALUES (?, ?, ?, ?, ?, ?, ?)
-             ON CONFLICT (channel, sku) DO UPDATE SET available = excluded.available, as_of = excluded.as_of, source_at = excluded.source_at, written_at = excluded.written_at, lag_ms = excluded.lag_ms`,
-          )
-          .bind(c.channel, c.sku, c.available, c.asOf, sourceAt === null ? null : new Date(sourceAt).toISOString(), at, sourceAt === null ? null : now - sourceAt),
-        db
-          .prepare("INSERT OR IGNORE INTO outbound_events (id, type, occurred_at, orchestration_id, data, state, attempts, created_at) VALUES (?, ?, ?, NULL, ?, 'pending', 0, ?)")
-          .bind(`inv_${c.sku}_${c.channel}_${c.seq}`, "inventory.availability_changed", c.asOf, JSON.stringify({ sku: c.sku, channel: c.channel, available: c.available, previous: c.previous, asOf: c.asOf }), at),
-      ]),
-    );
-    await Promise.all(changed.map((c) => this.env.AVAILABILITY_KV.put(KV_KEY(c.channel, c.sku), JSON.stringify({ sku: c.sku, channel: c.channel, available: c.available, asOf: c.asOf }))));
+    await writeProjections(this.env.DB, changed, sourceAt, now);
+    await Promise.all(changed.map((c) => this.env.AVAILABILITY_KV.put(availabilityKey(c.channel, c.sku), JSON.stringify({ sku: c.sku, channel: c.channel, available: c.available, asOf: c.asOf }))));
   }
 
   /** Ops view of the projection: what each channel was last shown and the measured sync lag. */

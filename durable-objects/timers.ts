@@ -41,6 +41,16 @@ export class Timers {
     return this.#storage.sql.exec<{ t: number | null }>("SELECT MIN(due_at) AS t FROM timers").one().t;
   }
 
+  /**
+   * Points the alarm at the earliest timer without awaiting: called in the same synchronous block
+   * as the writes that made a timer due, so the alarm commits with them in one implicit storage
+   * transaction (a crash cannot leave the state written and its alarm missing).
+   */
+  armNow(): void {
+    const next = this.earliest();
+    void (next === null ? this.#storage.deleteAlarm() : this.#storage.setAlarm(next));
+  }
+
   /** Points the alarm at the earliest timer (or removes it when none is left). */
   async arm(): Promise<void> {
     const next = this.earliest();

@@ -1,5 +1,5 @@
-import type { CanonicalOrder, OrderSource } from "../core/canonical";
-import type { OrderStatus } from "../core/order-state";
+import type { CanonicalOrder, OrderSource, ShipmentEvent } from "../../core/canonical";
+import type { OrderStatus } from "../../core/order-state";
 
 export type DispatchState = "pending" | "enqueued" | "confirmed" | "rejected" | "dead" | "skipped";
 
@@ -14,7 +14,7 @@ export interface LineState {
 }
 
 /** Side effects still owed after a state change; drained in order, each idempotent. */
-export type Effect = "reserve" | "release" | "enqueue" | "enqueue_cancel" | "consume" | "reallocate";
+export type Effect = "reserve" | "release" | "enqueue" | "enqueue_cancel" | "consume" | "reallocate" | "mark_seen";
 
 export interface OrderState {
   orderId: string;
@@ -39,6 +39,12 @@ export interface OrderState {
   shortPicks?: { eventId: string; location: string; lines: { sku: string; quantity: number }[]; done?: boolean }[];
   /** When the warehouse/3PL must have acknowledged by (ms), once the ERP accepted; cleared by any shipment fact. */
   ackDueAt?: number;
+  /** ms: when Switchyard learned the ERP accepted (the "seen by the ERP" mark of the holds uses it). */
+  erpAcceptedAt?: number;
+  /** When the ERP cancel was sent (the watch stops re-sending it). */
+  cancelSentAt?: string;
+  /** Warehouse facts that arrived before the ERP accepted: applied, in order, once it does. */
+  deferred?: ShipmentEvent[];
   /** `updatedAt` of the state last written to D1. */
   projectedAt?: string;
   createdAt: string;
@@ -67,6 +73,23 @@ export interface OrderView {
   exceptionReason?: string;
 }
 
+/** The order as partners read it (GET /v1/orders/{id}): straight from its object, never from D1. */
+export interface OrderDetail extends OrderView {
+  source: OrderSource;
+  dispatchState: DispatchState;
+  exception?: { reason: string; detail: string | null };
+  lines: (OrderView["lines"][number] & { lineNo: number; unitPrice?: string; shipped: number })[];
+  timeline: Omit<TimelineEntry, "seq">[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type ShipmentOutcome =
+  | { outcome: "accepted" | "deferred" | "duplicate"; order: OrderView }
+  | { outcome: "unknown_order" }
+  | { outcome: "foreign_channel"; channel: string }
+  | { outcome: "refused"; status: OrderStatus; event: string; order: OrderView };
+
 export interface SubmitResult {
   outcome: SubmitOutcome;
   order: OrderView;
@@ -76,9 +99,9 @@ export interface SubmitResult {
 export type ErpReport =
   | { type: "attempt"; attempt: number; httpStatus: number | null; latencyMs: number; error?: string; retryInSeconds?: number; version: number }
   | { type: "accepted"; attempt: number; erpOrderId: string; httpStatus: number; latencyMs: number; version: number }
-  | { type: "rejected"; attempt: number; httpStatus: number; reason: string; version: number }
+  | { type: "rejected"; attempt: number; httpStatus: number; reason: string; version: number; /** A typed exception reason (unknown_customer, unknown_item); default erp_rejected. */ code?: string }
   | { type: "dead_letter"; attempts: number; reason: string; deadLetterId: string }
-  | { type: "cancel_sent"; httpStatus: number };
+  | { type: "cancel_sent"; httpStatus: number; detail?: string };
 
 export interface SubmitOptions {
   /** `"reserve"`: answer once stock is held and let the queue send and D1 projection finish after. */

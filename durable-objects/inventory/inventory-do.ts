@@ -7,38 +7,20 @@
  * (rows and totals) have only synchronous SQLite between them, so no other request can
  * interleave, and the ledger's invariant check throwing rolls the whole operation back.
  * Everything that does I/O beyond storage — reading policies from D1, writing KV, recording
- * outbound events — happens later, in the alarm (lib/inventory-projection.ts).
+ * outbound events — happens later, in the alarm (projector.ts).
  */
 import { DurableObject } from "cloudflare:workers";
-import type { InventoryEvent } from "../core/canonical";
-import type { Allocation } from "../core/inventory/allocate";
-import type { EventOutcome } from "../core/inventory/events";
-import * as ledger from "../core/inventory/ledger";
-import type { PolicyOrDefault } from "../core/inventory/policy";
-import type { Env } from "../lib/env";
-import { SqlStore } from "../lib/inventory-sql-store";
-import { PROJECTION_SCHEMA, Projector } from "../lib/inventory-projection";
-import { TIMER_SCHEMA, Timers } from "../lib/inventory-timers";
+import type { InventoryEvent } from "../../core/canonical";
+import type { EventOutcome } from "../../core/inventory/events";
+import * as ledger from "../../core/inventory/ledger";
+import type { ReserveRequest, ReserveResult } from "../../core/inventory/ledger";
+import type { PolicyOrDefault } from "../../core/inventory/policy";
+import type { Env } from "../../lib/env";
+import { Faults, InjectedFault } from "../faults";
+import { TIMER_SCHEMA, Timers } from "../timers";
+import { PROJECTION_SCHEMA, Projector } from "./projector";
+import { SqlStore } from "./sql-store";
 
-export interface ReserveInput {
-  orderId: string;
-  lineNo: number;
-  sku: string;
-  quantity: number;
-  channel: string;
-  /** The channel's policy, or null for the default (every location, no caps, no backorder). */
-  policy: PolicyOrDefault;
-  /** ms: when the order was accepted by Switchyard (the reservation's createdAt). */
-  at: number;
-}
-export interface ReserveOutput {
-  reserved: number;
-  backordered: number;
-  /** Neither held nor backordered (no backorder policy and not enough stock). */
-  rejected: number;
-  allocations: Allocation[];
-  replayed: boolean;
-}
 export interface Availability {
   sku: string;
   channel: string;
@@ -54,6 +36,7 @@ export class InventoryDO extends DurableObject<Env> {
   readonly #store: SqlStore;
   readonly #timers: Timers;
   readonly #projector: Projector;
+  readonly #faults: Faults;
   #running: Promise<unknown> | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -61,13 +44,14 @@ export class InventoryDO extends DurableObject<Env> {
     this.#store = new SqlStore(ctx.storage.sql);
     this.#timers = new Timers(ctx.storage);
     this.#projector = new Projector(ctx.storage, env, this.#store, this.#timers);
+    this.#faults = new Faults(ctx.storage.sql, env);
     void ctx.blockConcurrencyWhile(async () => {
       this.#store.migrate([...TIMER_SCHEMA, ...PROJECTION_SCHEMA, `CREATE TABLE IF NOT EXISTS identity (k INTEGER PRIMARY KEY CHECK (k = 1), sku TEXT NOT NULL)`]);
     });
   }
 
   /** Holds stock for one order line. Idempotent per (orderId, lineNo): a repeat returns the first outcome. */
-  async reserve(input: ReserveInput): Promise<ReserveOutput> {
+  async reserve(input: ReserveRequest): Promise<ReserveResult> {
     if (!Number.isInteger(input.quantity) || input.quantity <= 0) throw new RangeError("quantity must be a positive integer");
     const out = this.#mutate(input.sku, () => {
       const r = ledger.reserve(this.#store, input);
@@ -108,6 +92,7 @@ export class InventoryDO extends DurableObject<Env> {
    * (for a location whose committed figure another system, a 3PL, owns).
    */
   async markSeenByErp(input: { orderId: string; at: number; location?: string }): Promise<{ marked: number }> {
+    if (this.#faults.take("markSeenByErp")) throw new InjectedFault("markSeenByErp");
     const marked = this.#mutate(null, () => {
       const n = ledger.markSeen(this.#store, input);
       if (n > 0) this.#projector.markChanged(input.at, Date.now());
@@ -162,6 +147,11 @@ export class InventoryDO extends DurableObject<Env> {
     const written = await this.#project(true);
     await this.#timers.arm();
     return { written };
+  }
+
+  /** Tests and chaos runs: make `point` fail its next `times` passes (only with FAULT_INJECTION=on). */
+  async injectFault(point: string, times = 1): Promise<boolean> {
+    return this.#faults.arm(point, times);
   }
 
   override async alarm(): Promise<void> {

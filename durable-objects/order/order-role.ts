@@ -1,17 +1,24 @@
 /**
  * The order side of a TransactionDO (one object per (channel, externalId)): business-identity
- * dedupe by delivery id and version, the order's life up to the ERP, and cancellation. State
- * changes are written synchronously before any I/O; the effects they owe are drained after
- * (order-effects.ts). What happens after the ERP lives in order-fulfilment.ts.
+ * dedupe by delivery id and version, the order's life up to the ERP, cancellation, and the saga
+ * it owns — every effect an answered change owes is driven from here, by this object's alarm,
+ * never by a D1 row. State changes are written synchronously before any I/O (`commit`, which
+ * sets the alarm in the same write); the effects they owe are drained after (order-effects.ts).
+ * The order watches its own ERP hand-off (the `watch` timer) and sends it again when nothing
+ * moved, so a message a queue broker lost cannot strand it.
  */
-import type { CanonicalOrder, OrderSource } from "../core/canonical";
-import { isBookedInErp, type OrderStatus } from "../core/order-state";
-import type { Env } from "../lib/env";
-import { newId } from "../lib/ids";
-import { OrderEffects, RETRY_EFFECTS_MS } from "./order-effects";
+import type { CanonicalOrder, FactScope, OrderSource, ShipmentEvent } from "../../core/canonical";
+import { orderIdOf } from "../../core/keys";
+import { isBookedInErp, type OrderStatus } from "../../core/order-state";
+import type { Env } from "../../lib/env";
+import { log } from "../../lib/log";
+import { newId } from "../../lib/ids";
+import type { Faults } from "../faults";
+import type { Timers } from "../timers";
+import { OrderEffects } from "./order-effects";
 import { OrderFulfilment } from "./order-fulfilment";
 import { OrderStore } from "./order-store";
-import type { ErpReport, OrderView, SubmitOptions, SubmitResult } from "./order-types";
+import type { ErpReport, OrderDetail, OrderState, OrderView, ShipmentOutcome, SubmitOptions, SubmitResult } from "./order-types";
 
 export class OrderRole {
   readonly store: OrderStore;
@@ -20,15 +27,27 @@ export class OrderRole {
 
   constructor(
     private readonly ctx: DurableObjectState,
-    env: Env,
+    private readonly env: Env,
+    private readonly timers: Timers,
+    faults: Faults,
   ) {
     this.store = new OrderStore(ctx);
-    this.effects = new OrderEffects(ctx, env, this.store);
-    this.fulfilment = new OrderFulfilment(ctx, env, this.store, this.effects);
+    this.effects = new OrderEffects(ctx, env, this.store, timers, faults);
+    this.fulfilment = new OrderFulfilment(env, this.store, this.effects, timers, (s) => this.commit(s));
+  }
+
+  /** Saves a change and, in the same write, owes its effects (the alarm is set with it). */
+  commit(s: OrderState): void {
+    this.store.save(s);
+    this.effects.owe();
   }
 
   view(): OrderView | null {
     return this.store.view();
+  }
+
+  detail(): OrderDetail | null {
+    return this.store.detail();
   }
 
   /**
@@ -37,8 +56,7 @@ export class OrderRole {
    * older revision is kept on the timeline and flagged `stale`).
    * With `answerAfter: "reserve"` the call returns once stock is held; the queue send and the
    * D1 projection finish in the background (the alarm finishes them if this object dies), so a
-   * channel's webhook is answered without waiting for them. The governed API waits for all, so a
-   * partner can read the order straight after its 201.
+   * channel's webhook is answered without waiting for them. The governed API waits for all.
    */
   async submit(order: CanonicalOrder, source: OrderSource, sourceRef: Record<string, unknown> = {}, opts: SubmitOptions = {}): Promise<SubmitResult> {
     // Check and write with nothing but synchronous storage in between (input gate stays shut).
@@ -53,7 +71,7 @@ export class OrderRole {
     if (!s) {
       const now = new Date().toISOString();
       s = {
-        orderId: newId("ord"),
+        orderId: orderIdOf(this.ctx.id.toString()),
         orchestrationId: newId("orc"),
         channel: order.channel,
         externalId: order.externalId,
@@ -71,7 +89,6 @@ export class OrderRole {
       this.store.append(s, "received", src, { version: order.version, ...sourceRef });
       this.store.transition(s, "validated", "switchyard");
       outcome = "accepted";
-      this.ctx.storage.setAlarm(Date.now() + RETRY_EFFECTS_MS);
     } else if (order.version < s.version) {
       this.store.append(s, "stale_version", src, { version: order.version, applied: s.version, ...sourceRef });
       outcome = "stale";
@@ -94,57 +111,72 @@ export class OrderRole {
       }
       if (!wasWithErp && s.status !== "cancelled") s.dispatch.version = order.version;
     }
-    this.store.save(s);
+    this.commit(s);
     await this.effects.settle(opts.answerAfter ?? "all");
     return { outcome, order: this.store.view()! };
   }
 
-  async cancel(source: string, reason: string): Promise<{ outcome: "cancelled" | "already_cancelled" | "not_cancellable" | "unknown_order"; order: OrderView | null }> {
+  async cancel(source: string, reason: string): Promise<{ outcome: "cancelled" | "already_cancelled" | "not_cancellable"; order: OrderView } | { outcome: "unknown_order" }> {
     const s = this.store.load();
-    if (!s) return { outcome: "unknown_order", order: null };
-    if (s.status === "cancelled") return { outcome: "already_cancelled", order: this.store.view(s) };
+    if (!s) return { outcome: "unknown_order" };
+    if (s.status === "cancelled") return { outcome: "already_cancelled", order: this.store.view(s)! };
     const booked = isBookedInErp(s.status) || s.status === "sent_to_erp" || s.dispatch.state === "confirmed";
     if (!this.store.transition(s, "cancelled", source, { reason })) {
-      this.store.save(s);
+      this.commit(s);
       await this.effects.drain();
-      return { outcome: "not_cancellable", order: this.store.view(s) };
+      return { outcome: "not_cancellable", order: this.store.view()! };
     }
     s.pending = s.pending.filter((e) => e !== "reserve" && e !== "enqueue");
     s.pending.push("release");
+    s.deferred = undefined;
     if (booked) s.pending.push("enqueue_cancel");
-    else s.dispatch.state = "skipped";
-    this.store.save(s);
+    else {
+      s.dispatch.state = "skipped";
+      this.timers.clear("watch");
+    }
+    this.commit(s);
     await this.effects.drain();
-    return { outcome: "cancelled", order: this.store.view() };
+    return { outcome: "cancelled", order: this.store.view()! };
   }
 
   /** Dispatch reports each ERP attempt and its end; every report lands on the timeline. */
   async recordErp(r: ErpReport): Promise<OrderView | null> {
     // I/O first: nothing but storage may come between the load and the save below.
-    const ackSeconds = r.type === "accepted" ? await this.fulfilment.ackDeadlineSeconds() : 0;
+    const channel = this.store.load()?.channel;
+    const ackSeconds = r.type === "accepted" && channel ? await this.fulfilment.ackDeadlineSeconds(channel) : 0;
     const s = this.store.load();
     if (!s) return null;
+    const watchAfter = Number(this.env.OUTBOX_SWEEP_AFTER_SECONDS || "120") * 1000;
     switch (r.type) {
       case "attempt":
         s.dispatch.attempts = Math.max(s.dispatch.attempts, r.attempt);
         this.store.append(s, "erp_attempt", "dispatch", { ...r });
         if (s.status !== "cancelled") this.store.transition(s, "sent_to_erp", "dispatch");
+        // The retry is on its way: watch again once it is overdue.
+        this.timers.reset("watch", Date.now() + (r.retryInSeconds ?? 0) * 1000 + watchAfter);
         break;
       case "accepted":
         this.store.append(s, "erp_attempt", "dispatch", { ...r });
+        if (s.dispatch.state !== "confirmed") {
+          s.erpAcceptedAt = Date.now();
+          s.pending.push("mark_seen");
+        }
         s.erpOrderId = r.erpOrderId;
         s.dispatch.state = "confirmed";
         s.exceptionReason = undefined;
         s.exceptionDetail = undefined;
+        this.timers.clear("watch");
         if (s.status !== "cancelled") {
           if (s.status !== "sent_to_erp") this.store.transition(s, "sent_to_erp", "dispatch");
           this.store.transition(s, "erp_accepted", "dispatch", { erpOrderId: r.erpOrderId });
           if (ackSeconds > 0 && s.ackDueAt === undefined) {
             // The ERP releases the order to the warehouse or 3PL: their acknowledgement is due.
             s.ackDueAt = Date.now() + ackSeconds * 1000;
+            this.timers.reset("ack", s.ackDueAt);
             this.store.append(s, "ack_deadline_set", "switchyard", { dueAt: new Date(s.ackDueAt).toISOString() });
           }
-        } else if (!s.pending.includes("enqueue_cancel")) {
+          this.fulfilment.applyDeferred(s);
+        } else if (!s.pending.includes("enqueue_cancel") && !s.cancelSentAt) {
           // Cancelled while the booking was in flight: the ERP must hear about the cancel too.
           s.pending.push("enqueue_cancel");
         }
@@ -152,15 +184,17 @@ export class OrderRole {
       case "rejected":
         this.store.append(s, "erp_attempt", "dispatch", { ...r });
         s.dispatch.state = "rejected";
-        s.exceptionReason = "erp_rejected";
+        s.exceptionReason = r.code ?? "erp_rejected";
         s.exceptionDetail = r.reason;
+        this.timers.clear("watch");
         if (s.status !== "cancelled") {
           this.store.transition(s, "erp_rejected", "dispatch", { reason: r.reason });
-          this.store.transition(s, "exception", "dispatch", { reason: "erp_rejected", detail: r.reason });
+          this.store.transition(s, "exception", "dispatch", { reason: s.exceptionReason, detail: r.reason });
         }
         break;
       case "dead_letter":
-        this.store.append(s, "dead_lettered", "dispatch", { ...r });
+        this.store.append(s, "dead_lettered", "dispatch", { ...r, lastError: lastAttemptError(this.store) });
+        this.timers.clear("watch");
         if (s.dispatch.state !== "confirmed") {
           s.dispatch.state = "dead";
           s.exceptionReason = "dead_letter";
@@ -169,34 +203,35 @@ export class OrderRole {
         }
         break;
       case "cancel_sent":
-        this.store.append(s, "erp_cancel_sent", "dispatch", { httpStatus: r.httpStatus });
+        s.cancelSentAt = new Date().toISOString();
+        this.timers.clear("watch");
+        this.store.append(s, "erp_cancel_sent", "dispatch", { httpStatus: r.httpStatus, ...(r.detail ? { detail: r.detail } : {}) });
         break;
     }
-    this.store.save(s);
-    if (s.ackDueAt !== undefined) {
-      // One alarm per object: keep whichever is sooner, the deadline or an effects retry.
-      const current = await this.ctx.storage.getAlarm();
-      if (current === null || current > s.ackDueAt) await this.ctx.storage.setAlarm(s.ackDueAt);
-    }
+    this.commit(s);
     await this.effects.drain();
     return this.store.view();
   }
 
-  /** A replayed dead letter or the outbox sweeper asks for the ERP hand-off to be queued again. */
+  /** A replayed dead letter or an operator asks for the ERP hand-off to be queued again. */
   async requeue(reason: string): Promise<OrderView | null> {
     const s = this.store.load();
     if (!s) return null;
-    if (s.status === "cancelled" || s.dispatch.state === "confirmed") return this.store.view(s);
+    if (s.status === "cancelled" || s.dispatch.state === "confirmed" || s.dispatch.state === "skipped") return this.store.view(s);
     this.store.append(s, "requeued", "switchyard", { reason });
     s.dispatch.state = "pending";
     if (!s.pending.includes("enqueue")) s.pending.push("enqueue");
-    this.store.save(s);
+    this.commit(s);
     await this.effects.drain();
     return this.store.view();
   }
 
+  recordShipment(ev: ShipmentEvent, scope: FactScope): Promise<ShipmentOutcome> {
+    return this.fulfilment.recordShipment(ev, scope);
+  }
+
   /** The payload dispatch sends to the ERP, or null when there is nothing to send. */
-  erpPayload(): { order: CanonicalOrder & { orderId: string; orchestrationId: string }; version: number; status: OrderStatus; erpOrderId?: string; dispatchState: string } | null {
+  erpPayload(): { order: CanonicalOrder & { orderId: string; orchestrationId: string }; version: number; status: OrderStatus; erpOrderId?: string; dispatchState: string; lastError: string | null } | null {
     const s = this.store.load();
     if (!s) return null;
     return {
@@ -204,22 +239,50 @@ export class OrderRole {
       version: s.dispatch.version,
       status: s.status,
       dispatchState: s.dispatch.state,
+      lastError: lastAttemptError(this.store),
       ...(s.erpOrderId ? { erpOrderId: s.erpOrderId } : {}),
     };
   }
 
-  /** Alarm: the acknowledgement deadline, and effects a crash or a failure left owed. */
-  async onAlarm(): Promise<void> {
-    this.fulfilment.checkAckDeadline();
+  /** Alarm: due timers (the hand-off watch, the acknowledgement deadline), then whatever effects are owed. */
+  async onAlarm(now: number): Promise<void> {
+    if (this.timers.isDue("ack", now)) {
+      this.timers.clear("ack");
+      this.fulfilment.onAckDeadline();
+    }
+    if (this.timers.isDue("watch", now)) {
+      this.timers.clear("watch");
+      this.#watch();
+    }
     const s = this.store.load();
     if (!s) return;
     try {
       await this.effects.drain();
     } catch (e) {
-      console.error(JSON.stringify({ level: "error", msg: "order effects failed", orderId: s.orderId, orchestrationId: s.orchestrationId, error: String(e) }));
-      await this.ctx.storage.setAlarm(Date.now() + RETRY_EFFECTS_MS);
+      log.error("order effects failed; retrying", { orderId: s.orderId, orchestrationId: s.orchestrationId, error: String(e) });
+      this.effects.retryLater();
     }
   }
+
+  /** Nothing moved on the hand-off since it was sent: send it again (the consumer and the ERP connector are idempotent). */
+  #watch(): void {
+    const s = this.store.load();
+    if (!s || (s.status === "cancelled" && (s.cancelSentAt || !s.erpOrderId))) return;
+    if (s.status === "cancelled") {
+      if (!s.pending.includes("enqueue_cancel")) s.pending.push("enqueue_cancel");
+      this.store.append(s, "requeued", "switchyard", { reason: "the ERP cancel was not confirmed in time", kind: "erp.cancel" });
+    } else if (s.dispatch.state === "pending" || s.dispatch.state === "enqueued") {
+      if (!s.pending.includes("enqueue")) s.pending.push("enqueue");
+      this.store.append(s, "requeued", "switchyard", { reason: "no progress on the ERP hand-off since it was sent" });
+    } else return;
+    this.commit(s);
+  }
+}
+
+function lastAttemptError(store: OrderStore): string | null {
+  const attempts = store.detail()?.timeline.filter((t) => t.type === "erp_attempt") ?? [];
+  const d = attempts.at(-1)?.detail as { error?: string; httpStatus?: number } | undefined;
+  return d?.error ?? (d?.httpStatus ? `HTTP ${d.httpStatus}` : null);
 }
 
 function linesOf(order: CanonicalOrder) {

@@ -4,10 +4,10 @@
  * nothing in between that could let another request in (the input gate stays shut), and rolls
  * back as a whole if its invariant check throws.
  */
-import type { LocationState } from "../core/inventory/events";
-import type { Holds } from "../core/inventory/position";
-import type { InventoryStore, LineRecord } from "../core/inventory/store";
-import type { ReservationRow } from "../core/inventory/watermark";
+import type { LocationState } from "../../core/inventory/events";
+import type { Holds } from "../../core/inventory/position";
+import type { InventoryStore, LineRecord } from "../../core/inventory/store";
+import type { ReservationRow } from "../../core/inventory/watermark";
 
 const SCHEMA = [
   // Position, per-figure marks and the pending move log of each location, as JSON: a SKU has few

@@ -3,8 +3,8 @@
  * state machine's guard on every status change. Every call is synchronous SQLite, so callers can
  * check and write with nothing in between.
  */
-import { canTransition, type OrderStatus } from "../core/order-state";
-import type { OrderState, OrderView } from "./order-types";
+import { canTransition, type OrderStatus } from "../../core/order-state";
+import type { OrderDetail, OrderState, OrderView } from "./order-types";
 
 export class OrderStore {
   constructor(private readonly ctx: DurableObjectState) {}
@@ -52,6 +52,25 @@ export class OrderStore {
       lines: s.lines.map((l) => ({ sku: l.sku, quantity: l.quantity, reserved: l.reserved, backordered: l.backordered })),
       ...(s.erpOrderId ? { erpOrderId: s.erpOrderId } : {}),
       ...(s.exceptionReason ? { exceptionReason: s.exceptionReason } : {}),
+    };
+  }
+
+  /** The whole order with its timeline, for partners and ops. */
+  detail(s: OrderState | null = this.load()): OrderDetail | null {
+    if (!s) return null;
+    const timeline = this.ctx.storage.sql
+      .exec<{ at: string; type: string; source: string; detail: string }>("SELECT at, type, source, detail FROM timeline ORDER BY seq")
+      .toArray()
+      .map((t) => ({ at: t.at, type: t.type, source: t.source, detail: JSON.parse(t.detail) as Record<string, unknown> }));
+    return {
+      ...this.view(s)!,
+      source: s.source,
+      dispatchState: s.dispatch.state,
+      ...(s.exceptionReason ? { exception: { reason: s.exceptionReason, detail: s.exceptionDetail ?? null } } : {}),
+      lines: s.lines.map((l) => ({ lineNo: l.lineNo, sku: l.sku, quantity: l.quantity, ...(l.unitPrice ? { unitPrice: l.unitPrice } : {}), reserved: l.reserved, backordered: l.backordered, shipped: l.shipped })),
+      timeline,
+      createdAt: s.createdAt,
+      updatedAt: s.updatedAt,
     };
   }
 

@@ -1,0 +1,41 @@
+/**
+ * Every storage key and object name Switchyard uses, in one place. Names built from outside
+ * input (channels, external ids, connection and delivery ids) encode each part, so no two
+ * identities can share a name: (`c:X`, `b`) and (`c`, `X:b`) stay apart.
+ *
+ * @example orderObjectName("web", "1001") // "order:web:1001"
+ */
+
+const part = (s: string) => encodeURIComponent(s);
+
+/** The TransactionDO that owns one logical order: (channel, externalId) is its business identity. */
+export const orderObjectName = (channel: string, externalId: string) => `order:${part(channel)}:${part(externalId)}`;
+
+/** The TransactionDO that guards one Idempotency-Key of one principal (the governed API). */
+export const idempotencyObjectName = (principal: string, key: string) => `idem:${part(principal)}:${part(key)}`;
+
+/** Shards of a connection's delivery ledger: transport dedupe across every order of the connection. */
+export const DELIVERY_SHARDS = 32;
+
+/** The ledger shard for one delivery id of a connection (FNV-1a over the id, so it needs no await). */
+export function deliveryLedgerName(connectionId: string, deliveryId: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < deliveryId.length; i++) {
+    h ^= deliveryId.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return `deliveries:${part(connectionId)}:${h % DELIVERY_SHARDS}`;
+}
+
+/** The key of one delivery inside its ledger shard. */
+export const deliveryKey = (connectionId: string, deliveryId: string) => `${part(connectionId)}:${part(deliveryId)}`;
+
+/** The one scheduler object (periodic work). */
+export const SCHEDULER_OBJECT = "scheduler";
+
+/** KV: one channel's published figure for one SKU. */
+export const availabilityKey = (channel: string, sku: string) => `avail:${channel}:${sku}`;
+
+/** Order ids are `ord_` + the hex id of the order's object, so any route reaches the object from the id alone. */
+export const ORDER_ID = /^ord_([0-9a-f]{64})$/;
+export const orderIdOf = (objectIdHex: string) => `ord_${objectIdHex}`;

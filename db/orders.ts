@@ -1,0 +1,101 @@
+/**
+ * The orders projection: each order's durable state from its TransactionDO, written as one
+ * idempotent batch (orders row, lines, and the subscriber events its new timeline entries give
+ * rise to). Rows are keyed by order id, events by (order, timeline seq, type), and an older
+ * state never overwrites a newer one, so a retried or reordered write converges.
+ * Read only by ops views and reports: routing and decisions never wait for it.
+ */
+import { and, count, desc, eq, gt, inArray, or, sql } from "drizzle-orm";
+import { database } from "./client";
+import { containsAny } from "./filter";
+import { orderLines, orders, outboundEvents } from "./schema";
+
+export type OrderRow = typeof orders.$inferSelect;
+export type OrderLineRow = typeof orderLines.$inferSelect;
+export type OutboundEventRow = typeof outboundEvents.$inferInsert;
+
+export interface OrderProjection {
+  order: typeof orders.$inferInsert;
+  lines: OrderLineRow[];
+  events: OutboundEventRow[];
+}
+
+/** Writes many orders' projections in one D1 batch (one transaction). */
+export async function writeOrderProjections(d1: D1Database, items: OrderProjection[]): Promise<void> {
+  if (!items.length) return;
+  const db = database(d1);
+  const stmts = items.flatMap(({ order: o, lines, events }) => {
+    const out = [
+      db
+        .insert(orders)
+        .values(o)
+        .onConflictDoUpdate({
+          target: orders.id,
+          set: {
+            version: o.version,
+            status: o.status,
+            payload: o.payload,
+            erpOrderId: o.erpOrderId ?? null,
+            exceptionReason: o.exceptionReason ?? null,
+            exceptionDetail: o.exceptionDetail ?? null,
+            dispatchState: o.dispatchState,
+            dispatchVersion: o.dispatchVersion,
+            enqueuedAt: o.enqueuedAt ?? null,
+            updatedAt: o.updatedAt,
+          },
+          setWhere: sql`excluded.updated_at >= ${orders.updatedAt}`,
+        }),
+      db.delete(orderLines).where(and(eq(orderLines.orderId, o.id), gt(orderLines.lineNo, lines.length))),
+      ...lines.map((l) =>
+        db
+          .insert(orderLines)
+          .values(l)
+          .onConflictDoUpdate({
+            target: [orderLines.orderId, orderLines.lineNo],
+            set: { sku: l.sku, quantity: l.quantity, unitPrice: l.unitPrice, reserved: l.reserved, backordered: l.backordered, shipped: l.shipped },
+          }),
+      ),
+    ];
+    if (events.length) out.push(db.insert(outboundEvents).values(events).onConflictDoNothing() as never);
+    return out;
+  });
+  await db.batch(stmts as [(typeof stmts)[number], ...(typeof stmts)[number][]]);
+}
+
+export async function countOrdersBy(d1: D1Database, column: "status" | "dispatchState"): Promise<Record<string, number>> {
+  const col = column === "status" ? orders.status : orders.dispatchState;
+  const rows = await database(d1).select({ k: col, n: count() }).from(orders).groupBy(col).all();
+  return Object.fromEntries(rows.map((r) => [r.k, r.n]));
+}
+
+/** Orders in `exception`, newest first, optionally filtered by a substring of reason, detail or external id. */
+export function exceptionOrders(d1: D1Database, filter: string, limit: number) {
+  return database(d1)
+    .select({ id: orders.id, channel: orders.channel, externalId: orders.externalId, reason: orders.exceptionReason, detail: orders.exceptionDetail, updatedAt: orders.updatedAt })
+    .from(orders)
+    .where(and(eq(orders.status, "exception"), containsAny(filter, orders.exceptionReason, orders.exceptionDetail, orders.externalId)))
+    .orderBy(desc(orders.updatedAt))
+    .limit(limit)
+    .all();
+}
+
+/** Orders confirmed without an ERP id (reconciliation). */
+export function confirmedWithoutErpId(d1: D1Database, limit = 100) {
+  return database(d1)
+    .select({ id: orders.id })
+    .from(orders)
+    .where(and(eq(orders.dispatchState, "confirmed"), or(sql`${orders.erpOrderId} IS NULL`, eq(orders.erpOrderId, ""))))
+    .limit(limit)
+    .all();
+}
+
+/** Orders whose hand-off has not moved since `before` (ISO), oldest first: a report, the orders themselves re-send. */
+export function stuckOrders(d1: D1Database, before: string, limit = 100) {
+  return database(d1)
+    .select({ id: orders.id, channel: orders.channel, externalId: orders.externalId, dispatchState: orders.dispatchState, updatedAt: orders.updatedAt })
+    .from(orders)
+    .where(and(inArray(orders.dispatchState, ["pending", "enqueued"]), sql`${orders.status} != 'cancelled'`, sql`${orders.updatedAt} < ${before}`))
+    .orderBy(orders.updatedAt)
+    .limit(limit)
+    .all();
+}

@@ -1,0 +1,257 @@
+/**
+ * The side effects an order change owes — reserve or release stock, consume shipped stock, mark
+ * holds seen by the ERP, send to the ERP queue, write the D1 projection — drained one at a time
+ * after the change is stored. Each is idempotent and applied to freshly loaded state. The
+ * `effects` timer is set in the same storage write as the change that owes them (OrderRole
+ * `commit`) and cleared only when everything is done, so a crash, a failure or a concurrent call
+ * is finished by the next drain or by the alarm.
+ */
+import { statusFromLines } from "../../core/order-state";
+import { writeOrderProjections } from "../../db/orders";
+import type { Env } from "../../lib/env";
+import { log } from "../../lib/log";
+import { loadPolicy } from "../../lib/policies";
+import { consumeShipment, markOrderSeenByErp, reallocateLine, releaseOrder, reserveOrder, type LineOutcome } from "../../lib/reservations";
+import type { Faults } from "../faults";
+import type { Timers } from "../timers";
+import { projectionOf } from "./order-projection";
+import type { OrderStore } from "./order-store";
+import type { Effect, OrderState, TimelineEntry } from "./order-types";
+
+export const RETRY_EFFECTS_MS = 15_000;
+
+export class OrderEffects {
+  #draining: Promise<void> | null = null;
+  /** Resolved after each effect is applied, for callers waiting on part of a drain. */
+  #progress: (() => void)[] = [];
+
+  constructor(
+    private readonly ctx: DurableObjectState,
+    private readonly env: Env,
+    private readonly store: OrderStore,
+    private readonly timers: Timers,
+    private readonly faults: Faults,
+  ) {}
+
+  /** Marks effects owed: call in the same synchronous block as the write that owes them. */
+  owe(now = Date.now()): void {
+    this.timers.schedule("effects", now + RETRY_EFFECTS_MS);
+    this.timers.armNow();
+  }
+
+  /** After a failed drain: try again in a while (not at once, or a failing effect would spin). */
+  retryLater(now = Date.now()): void {
+    this.timers.reset("effects", now + RETRY_EFFECTS_MS);
+    this.timers.armNow();
+  }
+
+  /** Waits for all owed effects, or only until no reservation change is owed (the rest runs on). */
+  async settle(until: "all" | "reserve"): Promise<void> {
+    const run = this.drain();
+    if (until === "all") return run;
+    this.ctx.waitUntil(run.catch((e) => this.#failed(e)));
+    const held = () => !(this.store.load()?.pending ?? []).some((e) => e === "reserve" || e === "release");
+    while (!held()) {
+      await Promise.race([run, new Promise<void>((resolve) => this.#progress.push(resolve))]);
+    }
+  }
+
+  /** Runs owed effects one at a time; concurrent callers wait for the same run. */
+  drain(): Promise<void> {
+    if (!this.#draining) {
+      this.#draining = this.#drainOnce().finally(() => {
+        this.#draining = null;
+      });
+    }
+    return this.#draining;
+  }
+
+  #failed(e: unknown): void {
+    const o = this.store.load();
+    log.error("order effects failed; the alarm retries", { orderId: o?.orderId, orchestrationId: o?.orchestrationId, error: String(e) });
+    this.retryLater();
+  }
+
+  async #drainOnce(): Promise<void> {
+    for (;;) {
+      const s = this.store.load();
+      if (!s) return;
+      const effect = s.pending[0];
+      if (!effect) {
+        // Other calls may have changed the state while an earlier projection was in flight.
+        if (s.projectedAt === s.updatedAt && !this.#hasUnprojected(s)) {
+          this.timers.clear("effects");
+          await this.timers.arm();
+          return;
+        }
+        await this.#project(s);
+        continue;
+      }
+      const apply = await this.#run(effect, s);
+      // Other RPCs may have written while the effect awaited: apply its result to fresh state.
+      const fresh = this.store.load()!;
+      const i = fresh.pending.indexOf(effect);
+      if (i >= 0) fresh.pending.splice(i, 1);
+      apply(fresh);
+      this.store.save(fresh);
+      this.timers.armNow();
+      const waiting = this.#progress;
+      this.#progress = [];
+      for (const w of waiting) w();
+    }
+  }
+
+  #hasUnprojected(s: OrderState): boolean {
+    const row = this.ctx.storage.sql.exec<{ n: number }>("SELECT COALESCE(MAX(seq), 0) AS n FROM timeline").one();
+    return row.n > s.projectedSeq;
+  }
+
+  async #run(effect: Effect, s: OrderState): Promise<(fresh: OrderState) => void> {
+    switch (effect) {
+      case "reserve": {
+        if (s.status === "cancelled") return () => {};
+        const policy = await loadPolicy(this.env, s.channel);
+        const r = await reserveOrder(this.env, {
+          orderId: s.orderId,
+          channel: s.channel,
+          lines: s.lines.map((l) => ({ lineNo: l.lineNo, sku: l.sku, quantity: l.quantity })),
+          policy,
+          at: Date.now(),
+        });
+        return (f) => {
+          for (const out of r.lines) {
+            const line = f.lines.find((l) => l.lineNo === out.lineNo);
+            if (line) Object.assign(line, { reserved: out.reserved, backordered: out.backordered });
+          }
+          const next = statusFromLines(f.lines);
+          this.store.append(f, "reservation", "inventory", { lines: r.lines, status: next });
+          if (f.status === "cancelled") return;
+          if (next === "rejected") {
+            f.exceptionReason = "insufficient_stock";
+            f.exceptionDetail = "no line could be reserved and the channel does not allow backorders";
+            f.dispatch.state = "skipped";
+            f.pending = f.pending.filter((e) => e !== "enqueue");
+            this.store.transition(f, "exception", "inventory", { reason: "insufficient_stock" });
+          } else {
+            this.store.transition(f, next, "inventory");
+          }
+        };
+      }
+      case "release": {
+        // A cancellation leaves a tombstone in each SKU's object, so a late duplicate reserve holds nothing;
+        // a revision releases plainly so its new lines can be reserved afresh.
+        const released = await releaseOrder(this.env, s.orderId, s.lines, s.status === "cancelled" ? "cancel" : "revision");
+        return (f) => {
+          for (const l of f.lines) l.reserved = 0;
+          this.store.append(f, "holds_released", "inventory", { released });
+        };
+      }
+      case "enqueue": {
+        if (s.status === "cancelled" || s.dispatch.state === "skipped" || s.dispatch.state === "confirmed") return () => {};
+        const delay = Number(this.env.CHAOS_DELAY_EFFECTS_MS || "0");
+        // Chaos runs only: widen the window between the answer and the hand-off, to kill the runtime in it.
+        if (delay > 0) await new Promise((r) => setTimeout(r, delay));
+        const at = new Date().toISOString();
+        const msg = { kind: "erp.order" as const, key: `${s.orderId}:${s.dispatch.version}`, orderId: s.orderId, orchestrationId: s.orchestrationId, version: s.dispatch.version };
+        let error: string | null = null;
+        try {
+          // A dropped message is what a queue broker that dies with its process does: the watch below finds it.
+          if (!this.faults.take("drop_enqueue")) await this.env.DISPATCH_QUEUE.send(msg);
+        } catch (e) {
+          error = String(e);
+        }
+        return (f) => {
+          f.dispatch.enqueuedAt = at;
+          // The order watches its own hand-off: no progress by then, and it sends again (idempotent at the ERP).
+          this.timers.reset("watch", Date.now() + this.#watchAfterMs());
+          if (error) {
+            this.store.append(f, "enqueue_failed", "switchyard", { error });
+            return;
+          }
+          if (f.dispatch.state === "pending") f.dispatch.state = "enqueued";
+          this.store.append(f, "enqueued", "switchyard", { queue: "dispatch", version: msg.version });
+        };
+      }
+      case "mark_seen": {
+        // From now on the ERP's own `committed` includes these holds: a later snapshot must not count them twice.
+        const marked = await markOrderSeenByErp(this.env, { orderId: s.orderId, skus: s.lines.map((l) => l.sku), at: s.erpAcceptedAt ?? Date.now() });
+        return (f) => this.store.append(f, "holds_seen_by_erp", "inventory", { marked });
+      }
+      case "consume": {
+        const todo = s.shipments?.filter((x) => !x.consumed) ?? [];
+        if (!todo.length) return () => {};
+        await consumeShipment(this.env, s.orderId, todo);
+        return (f) => {
+          for (const x of f.shipments ?? []) x.consumed = true;
+          this.store.append(f, "stock_consumed", "inventory", { lines: todo.map(({ sku, quantity, location }) => ({ sku, quantity, location })) });
+        };
+      }
+      case "reallocate":
+        return this.#reallocate(s);
+      case "enqueue_cancel": {
+        await this.env.DISPATCH_QUEUE.send({ kind: "erp.cancel", key: `${s.orderId}:cancel`, orderId: s.orderId, orchestrationId: s.orchestrationId, version: s.version });
+        return (f) => {
+          this.timers.reset("watch", Date.now() + this.#watchAfterMs());
+          this.store.append(f, "enqueued", "switchyard", { queue: "dispatch", kind: "erp.cancel" });
+        };
+      }
+    }
+  }
+
+  #watchAfterMs(): number {
+    return Number(this.env.OUTBOX_SWEEP_AFTER_SECONDS || "120") * 1000;
+  }
+
+  async #reallocate(s: OrderState): Promise<(fresh: OrderState) => void> {
+    const todo = (s.shortPicks ?? []).filter((x) => !x.done);
+    if (!todo.length) return () => {};
+    const policy = await loadPolicy(this.env, s.channel);
+    const outcomes: (LineOutcome & { from: string })[] = [];
+    for (const pick of todo) {
+      for (const short of pick.lines) {
+        const line = s.lines.find((l) => l.sku === short.sku && l.shipped < l.quantity);
+        if (!line) continue;
+        const o = await reallocateLine(this.env, {
+          orderId: s.orderId, lineNo: line.lineNo, sku: line.sku, channel: s.channel, policy, from: pick.location,
+          short: short.quantity, remaining: line.quantity - line.shipped, eventId: pick.eventId, at: Date.now(),
+        });
+        outcomes.push({ ...o, from: pick.location });
+      }
+    }
+    return (f) => {
+      for (const o of outcomes) {
+        const line = f.lines.find((l) => l.lineNo === o.lineNo);
+        if (line) Object.assign(line, { reserved: o.reserved, backordered: o.backordered });
+      }
+      for (const p of f.shortPicks ?? []) if (todo.some((t) => t.eventId === p.eventId)) p.done = true;
+      // Which location holds the units now, per line: what a person (or the next warehouse) needs to know.
+      this.store.append(f, "reallocation", "inventory", {
+        lines: outcomes.map((o) => ({ lineNo: o.lineNo, sku: o.sku, from: o.from, quantity: o.quantity, reserved: o.reserved, backordered: o.backordered, rejected: o.rejected, heldAt: o.allocations ?? [] })),
+      });
+      if (f.status !== "short_picked" || !outcomes.length) return;
+      const held = outcomes.every((o) => o.reserved === o.quantity);
+      const waiting = outcomes.every((o) => o.reserved + o.backordered === o.quantity);
+      const heldAt = [...new Set(outcomes.flatMap((o) => (o.allocations ?? []).map((a) => a.location)))];
+      if (held) this.store.transition(f, "reallocated", "inventory", { heldAt });
+      else if (waiting) this.store.transition(f, "backordered", "inventory", { heldAt });
+      else {
+        f.exceptionReason = "short_pick_unresolved";
+        f.exceptionDetail = "the units short at the warehouse could not be held at another location";
+        this.store.transition(f, "exception", "inventory", { reason: "short_pick_unresolved" });
+      }
+    };
+  }
+
+  async #project(s: OrderState): Promise<void> {
+    const rows = this.ctx.storage.sql
+      .exec<{ seq: number; at: string; type: string; source: string; detail: string }>("SELECT seq, at, type, source, detail FROM timeline WHERE seq > ? ORDER BY seq", s.projectedSeq)
+      .toArray();
+    const entries: TimelineEntry[] = rows.map((r) => ({ ...r, detail: JSON.parse(r.detail) as Record<string, unknown> }));
+    await writeOrderProjections(this.env.DB, [projectionOf(s, entries)]);
+    const latest = this.store.load()!;
+    latest.projectedSeq = Math.max(latest.projectedSeq, ...entries.map((e) => e.seq));
+    if (latest.updatedAt === s.updatedAt) latest.projectedAt = s.updatedAt;
+    this.store.save(latest, false);
+    s.projectedSeq = latest.projectedSeq;
+  }
+}

@@ -1,0 +1,30 @@
+/**
+ * SchedulerDO: the one object (`scheduler`) whose alarm runs the periodic work (jobs/periodic.ts)
+ * every SCHEDULER_INTERVAL_SECONDS. Started by the first request an ingest isolate serves;
+ * production runs the same jobs from the dispatch Worker's cron as well.
+ */
+import { DurableObject } from "cloudflare:workers";
+import { runPeriodic } from "../../jobs/periodic";
+import type { Env } from "../../lib/env";
+import { log } from "../../lib/log";
+
+export class SchedulerDO extends DurableObject<Env> {
+  /** Makes sure the alarm is ticking (idempotent). */
+  async ensure(): Promise<void> {
+    if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + 1000);
+  }
+
+  /** Runs the periodic work now (ops and tests), without moving the alarm. */
+  async runNow() {
+    return runPeriodic(this.env);
+  }
+
+  override async alarm(): Promise<void> {
+    try {
+      await runPeriodic(this.env);
+    } catch (e) {
+      log.error("scheduled run failed", { error: String(e) });
+    }
+    await this.ctx.storage.setAlarm(Date.now() + Number(this.env.SCHEDULER_INTERVAL_SECONDS || "10") * 1000);
+  }
+}
