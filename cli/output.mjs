@@ -1,12 +1,14 @@
 // Output for people (aligned tables) and for scripts (`--json`: the server's JSON, nothing else on stdout).
 
 const MAX_CELL = 60;
+/** Ids are printed whole (people copy them into the next command); only free text is cut. */
+const ID = /^(ord|orc|dlq|key|rma|evt|exc|job)_[0-9A-Za-z]+$/;
 
 function cell(v) {
   if (v === null || v === undefined || v === "") return "-";
   const s = Array.isArray(v) ? v.join(",") : typeof v === "object" ? JSON.stringify(v) : String(v);
   const flat = s.replace(/\s+/g, " ");
-  return flat.length > MAX_CELL ? `${flat.slice(0, MAX_CELL - 1)}…` : flat;
+  return flat.length > MAX_CELL && !ID.test(flat) ? `${flat.slice(0, MAX_CELL - 1)}…` : flat;
 }
 
 /** Renders rows as a table; `columns` is [[header, row => value], ...]. */

@@ -1,7 +1,7 @@
 /**
- * D1 schema: the queryable side of Switchyard (orders, timeline, configuration, ops records).
- * Durable Objects hold the authoritative per-order and per-SKU state; D1 is what ops and
- * partners query. Migrations are generated from this file with `npm run db:generate`.
+ * D1 schema: the queryable side of Switchyard (orders, configuration, ops records).
+ * Durable Objects hold the authoritative per-order and per-SKU state (an order's timeline lives
+ * only in its object); D1 is what ops views and reports query. Migrations are generated from this file with `npm run db:generate`.
  */
 import { sqliteTable, text, integer, index, uniqueIndex, primaryKey } from "drizzle-orm/sqlite-core";
 
@@ -90,22 +90,6 @@ export const orderLines = sqliteTable(
     shipped: integer("shipped").notNull().default(0),
   },
   (t) => [primaryKey({ columns: [t.orderId, t.lineNo] }), index("order_lines_sku").on(t.sku)],
-);
-
-export const timeline = sqliteTable(
-  "timeline",
-  {
-    /** Deterministic (`<orderId>:<seq>`), so re-writing an entry is a no-op. */
-    id: text("id").primaryKey(),
-    orderId: text("order_id").notNull(),
-    orchestrationId: text("orchestration_id").notNull(),
-    seq: integer("seq").notNull(),
-    at: text("at").notNull(),
-    type: text("type").notNull(),
-    source: text("source").notNull(),
-    detail: text("detail", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
-  },
-  (t) => [index("timeline_order").on(t.orderId, t.seq)],
 );
 
 export const exceptions = sqliteTable(

@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync, appendFileSync } fr
 import { createServer } from "node:net";
 import path from "node:path";
 import { startErpSimulator } from "./erp-sim.mjs";
+import { lockState } from "./state-lock.mjs";
 
 export const CONFIGS = ["wrangler.toml", "workers/dispatch/wrangler.toml", "workers/availability/wrangler.toml"];
 
@@ -148,27 +149,38 @@ export async function startSystem({
   log = console.log,
   registryPath,
   healthTimeoutMs = 120_000,
+  startErp = true,
 } = {}) {
   const { vars } = ensureDevVars(root);
   const erpUrl = `http://127.0.0.1:${erpPort}`;
   const sessionVars = { ...vars, ...overrides };
-  writeAuxDevVars(root, sessionVars);
   mkdirSync(persistTo, { recursive: true });
+  // Before anything else: a live runtime on this state keeps it (and its generated settings).
+  const lock = await lockState(persistTo, { url: `http://127.0.0.1:${port}` });
+  writeAuxDevVars(root, sessionVars);
 
-  log(`• applying D1 migrations to ${path.relative(root, persistTo) || persistTo} …`);
-  await runWrangler(root, ["d1", "migrations", "apply", "switchyard", "--local", "--persist-to", persistTo, "-c", CONFIGS[0]], { quiet: true });
-
-  const erp = await startErpSimulator({ port: erpPort, token: sessionVars.ERP_TOKEN, quiet });
-  log(`• ERP simulator on ${erp.url}`);
+  let erp;
+  try {
+    log(`• applying D1 migrations to ${path.relative(root, persistTo) || persistTo} …`);
+    await runWrangler(root, ["d1", "migrations", "apply", "switchyard", "--local", "--persist-to", persistTo, "-c", CONFIGS[0]], { quiet: true });
+    erp = startErp === false ? null : await startErpSimulator({ port: erpPort, token: sessionVars.ERP_TOKEN, quiet });
+    if (erp) log(`• ERP simulator on ${erp.url}`);
+  } catch (e) {
+    lock.release();
+    throw e;
+  }
 
   const args = [wranglerBin(root), "dev", ...CONFIGS.flatMap((c) => ["-c", c])];
   args.push("--persist-to", persistTo, "--port", String(port), "--ip", "127.0.0.1", "--show-interactive-dev-session=false");
   // The primary (ingest) Worker takes overrides as --var; the others got them in their .dev.vars.
   for (const [k, v] of Object.entries(overrides)) args.push("--var", `${k}:${v}`);
-  const env = { ...process.env, ...OFFLINE_ENV, ...(registryPath ? { WRANGLER_REGISTRY_PATH: registryPath } : {}) };
+  const env = { ...process.env, ...OFFLINE_ENV, LIFELINE_GROUP_FILE: path.join(persistTo, "switchyard-runtime.group"), ...(registryPath ? { WRANGLER_REGISTRY_PATH: registryPath } : {}) };
   log(`• wrangler dev (ingest + dispatch + availability) on http://127.0.0.1:${port} …`);
-  // Own process group, so stop() ends wrangler, its node child and workerd together.
-  const child = spawn(nodeBin(root), args, { cwd: root, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  // Through the lifeline: wrangler, its node child and workerd run in a process group that ends
+  // when this process ends, however it ends (the lifeline watches the pipe we hold open).
+  const child = spawn(nodeBin(root), [path.join(root, "scripts", "lifeline.mjs"), nodeBin(root), ...args], { cwd: root, env, stdio: ["pipe", "pipe", "pipe"] });
+  lock.update({ runtimePid: child.pid });
+  child.stdin.on("error", () => {});
   let output = "";
   const sink = (d) => {
     output = (output + d).slice(-20_000);
@@ -178,14 +190,10 @@ export async function startSystem({
   child.stderr.on("data", sink);
 
   let stopped = false;
-  const killGroup = (signal) => {
-    try {
-      process.kill(-child.pid, signal);
-    } catch {
-      // already gone
-    }
+  const onExit = () => {
+    child.stdin.destroy(); // the lifeline ends the runtime when its stdin closes
+    lock.release();
   };
-  const onExit = () => killGroup("SIGKILL");
   process.on("exit", onExit);
   async function stop() {
     if (stopped) return;
@@ -193,13 +201,13 @@ export async function startSystem({
     process.off("exit", onExit);
     if (child.exitCode === null && child.signalCode === null) {
       const exited = new Promise((r) => child.once("close", r));
-      killGroup("SIGTERM");
-      const timer = setTimeout(() => killGroup("SIGKILL"), 5000);
+      child.kill("SIGTERM");
+      const timer = setTimeout(() => child.kill("SIGKILL"), 8000);
       await exited;
       clearTimeout(timer);
-      killGroup("SIGKILL"); // workerd children that outlived wrangler
     }
-    await erp.close();
+    lock.release();
+    await erp?.close();
   }
 
   const url = `http://127.0.0.1:${port}`;
@@ -209,5 +217,5 @@ export async function startSystem({
     await stop();
     throw new Error(`${e.message}\n--- wrangler output ---\n${output.slice(-4000)}`);
   }
-  return { url, erpUrl: erp.url, erp, vars: sessionVars, child, output: () => output, stop };
+  return { url, erpUrl: erp?.url ?? sessionVars.ERP_URL, erp, vars: sessionVars, child, output: () => output, stop };
 }

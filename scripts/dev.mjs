@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // `npm run dev`: every Worker in one local session on http://127.0.0.1:${PORT:-8787}, the ERP
 // simulator on ${ERP_SIM_PORT:-8788}, D1 migrated and demo data seeded. No Cloudflare account and
-// no network beyond npm. Ctrl-C stops everything.
+// no network beyond npm. Ctrl-C stops everything, and so does this process dying any other way.
+// Environment: PORT, ERP_SIM_PORT, SWITCHYARD_STATE_DIR (default .wrangler/state), and ERP_URL,
+// CHAOS_DELAY_EFFECTS_MS, FAULT_INJECTION to override .dev.vars for one session.
 import { createServer } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -10,16 +12,18 @@ import { seedDemo } from "./seed.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const port = Number(process.env.PORT ?? 8787);
+const persistTo = path.resolve(root, process.env.SWITCHYARD_STATE_DIR ?? ".wrangler/state");
 
 const { created, added, vars } = ensureDevVars(root);
 if (created) console.log("• created .dev.vars from .dev.vars.example (dev-only values)");
 if (added.length) console.log(`• added ${added.join(", ")} to .dev.vars from .dev.vars.example`);
 
+const overrides = {};
+for (const k of ["ERP_URL", "CHAOS_DELAY_EFFECTS_MS", "FAULT_INJECTION"]) if (process.env[k] !== undefined) overrides[k] = process.env[k];
 // The simulator listens where ERP_URL points when that is this machine, unless ERP_SIM_PORT says otherwise.
-const erpUrl = new URL(vars.ERP_URL || "http://127.0.0.1:8788");
+const erpUrl = new URL(overrides.ERP_URL || vars.ERP_URL || "http://127.0.0.1:8788");
 const loopback = ["127.0.0.1", "localhost", "[::1]"].includes(erpUrl.hostname);
 const erpPort = Number(process.env.ERP_SIM_PORT ?? (loopback && erpUrl.port ? erpUrl.port : 8788));
-const overrides = {};
 if (process.env.ERP_SIM_PORT && (!loopback || Number(erpUrl.port) !== erpPort)) overrides.ERP_URL = `http://127.0.0.1:${erpPort}`;
 
 function portFree(p) {
@@ -29,12 +33,13 @@ function portFree(p) {
     s.listen(p, "127.0.0.1", () => s.close(() => resolve(true)));
   });
 }
-for (const [p, what, env] of [[port, "Switchyard", "PORT"], [erpPort, "the ERP simulator", "ERP_SIM_PORT"]]) {
-  if (!(await portFree(p))) {
-    console.error(`✘ port ${p} (for ${what}) is in use: stop whatever holds it, or set ${env}=<another port>.`);
-    process.exit(1);
-  }
+if (!(await portFree(port))) {
+  console.error(`✘ port ${port} (for Switchyard) is in use: stop whatever holds it, or set PORT=<another port>.`);
+  process.exit(1);
 }
+// Something already answers where ERP_URL points on this machine (a real ERP, a Tryton, a test's
+// simulator): use it, and do not start a simulator fighting for its port.
+const startErp = (loopback || !!process.env.ERP_SIM_PORT) && (await portFree(erpPort));
 
 let system;
 let stopping = false;
@@ -49,7 +54,7 @@ process.on("SIGINT", () => shutdown(0));
 process.on("SIGTERM", () => shutdown(0));
 
 try {
-  system = await startSystem({ root, port, erpPort, overrides });
+  system = await startSystem({ root, port, erpPort, overrides, persistTo, startErp });
 } catch (e) {
   console.error(`✘ ${e.message}`);
   process.exit(1);
@@ -78,10 +83,10 @@ const lines = [
   "──────────────────────────────────────────────────────────────────────────────",
   ` API (ingest; /v1/availability/* is served by the availability Worker)  ${u}`,
   ` Ops dashboard   ${u}/ops      metrics  ${u}/metrics`,
-  loopback || overrides.ERP_URL
+  startErp
     ? ` ERP simulator   ${system.erpUrl}   (the dispatch Worker books orders there)`
-    : ` ERP             ${vars.ERP_URL} (from .dev.vars; the simulator on ${system.erpUrl} is idle)`,
-  ` State           ${path.relative(process.cwd(), path.join(root, ".wrangler/state"))}   settings  .dev.vars`,
+    : ` ERP             ${system.vars.ERP_URL} (already running; no simulator started)`,
+  ` State           ${path.relative(process.cwd(), persistTo) || persistTo}   settings  .dev.vars`,
   ` Admin token     ${vars.ADMIN_TOKEN}`,
   ` Demo API key    ${key}   (all scopes)`,
   "",

@@ -30,7 +30,7 @@ export const DEMO_STOCK = [
   { sku: "PUMP-X", location: "DC1", onHand: 3 },
 ];
 
-export const ALL_SCOPES = ["orders:write", "orders:read", "inventory:write", "availability:read", "shipments:write", "returns:write", "ops:read"];
+export const ALL_SCOPES = ["orders:write", "orders:read", "inventory:write", "availability:read", "shipments:write", "returns:write", "ops:read", "ops:write", "master:write"];
 
 async function call(url, token, method, path, body) {
   const res = await fetch(`${url}${path}`, {
