@@ -1,0 +1,8 @@
+// The one publisher conformance suite, run against every provider and its loopback stub.
+import { env } from "cloudflare:test";
+import { runPublisherConformance } from "./testing/conformance";
+import { shopifyHarness } from "./testing/harnesses/shopify";
+
+const stubs = env as unknown as { SHOPIFY_STUB_URL: string; WOO_STUB_URL: string; BIGCOMMERCE_STUB_URL: string; AMAZON_STUB_URL: string };
+
+runPublisherConformance("shopify", () => shopifyHarness(stubs.SHOPIFY_STUB_URL));

@@ -1,0 +1,1 @@
+export function startAmazonStub(opts?: { port?: number; host?: string; unref?: boolean }): Promise<{ url: string; close(): Promise<void> }>;

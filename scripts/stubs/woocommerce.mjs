@@ -1,0 +1,3 @@
+import { startStub } from "./common.mjs";
+const provider = { newState: () => ({}), seed: () => ({}), snapshot: () => ({}), sell: () => ({}), handle: (ctx) => ctx.send(501, {}) };
+export function startWooCommerceStub(opts = {}) { return startStub({ provider, ...opts }); }
