@@ -69,7 +69,7 @@ export async function startStub({ provider, port = 0, host = "127.0.0.1", unref 
         send,
         /** Takes one pending fault of `kind` whose `match` (if any) is in the path; undefined when none. */
         fault: (kind) => takeFault(t, kind, path),
-        /** Applies sales armed for `on` (and "next-call") that touch one of `skus`. */
+        /** Applies sales armed for `next-${on}` (on: "read" | "write") or "next-call" that touch one of `skus`. */
         salesBefore: (on, skus) => applyArmed(t, on, skus),
       };
       const generic = takeFault(t, "status", path);
@@ -116,7 +116,7 @@ export async function startStub({ provider, port = 0, host = "127.0.0.1", unref 
 
   function applyArmed(t, on, skus) {
     const set = new Set(skus);
-    const hit = t.armed.filter((a) => (a.on === on || a.on === "next-call") && set.has(a.sku));
+    const hit = t.armed.filter((a) => (a.on === `next-${on}` || a.on === "next-call") && set.has(a.sku));
     t.armed = t.armed.filter((a) => !hit.includes(a));
     for (const a of hit) provider.sell(t.state, a);
     return hit.length;

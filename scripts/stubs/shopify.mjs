@@ -13,7 +13,8 @@
 // Seed: { token?, locations?: [gid], items: [{ sku, tracked?, levels: { [locationGid]: n } }] }
 // Faults: { kind: "throttle", times?, currentlyAvailable?, restoreRate? } → THROTTLED
 //         { kind: "lowBucket", times?, currentlyAvailable } → normal answer, low throttleStatus
-//         { kind: "status", status, body?, headers?, times? } → that HTTP answer
+//         { kind: "status", status, body?, headers?, times? } → that HTTP answer, nothing applied
+//         { kind: "applyThenFail", status? } → the mutation applies, the answer is lost (502)
 import { pathToFileURL } from "node:url";
 import { startStub } from "./common.mjs";
 
@@ -41,7 +42,7 @@ const provider = {
   },
   snapshot: (state) => ({
     items: state.items.map((i) => ({ gid: i.gid, sku: i.sku, levels: Object.fromEntries(i.levels) })),
-    idempotencyKeys: [...state.idem.keys()],
+    idempotency: [...state.idem.entries()].map(([key, v]) => ({ key, failed: v.failed, replays: v.replays })),
     applied: state.applied,
   }),
   sell(state, { sku, units = 1, location }) {
@@ -164,6 +165,8 @@ function setQuantities(ctx, version, query, vars, answer) {
     data = { inventorySetQuantities: { inventoryAdjustmentGroup: { id: `gid://shopify/InventoryAdjustmentGroup/${++ctx.state.groups}`, changes }, userErrors: [] } };
   }
   if (key) ctx.state.idem.set(key, { params, data, failed: userErrors.length > 0, replays: 0 });
+  const lost = ctx.fault("applyThenFail");
+  if (lost) return ctx.send(lost.status ?? 502, "<html><body>502 Bad Gateway</body></html>", { "content-type": "text/html" });
   return answer(data, 10);
 }
 
