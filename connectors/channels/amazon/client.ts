@@ -62,6 +62,7 @@ export async function spCall(client: SpClient, op: Operation, method: string, pa
   const rate = Number(a.headers.get("x-amzn-ratelimit-limit"));
   if (Number.isFinite(rate) && rate > 0) client.rates.set(op, rate);
   const verdict = classifyStatus(a.status);
+  if (verdict === "ok" && (a.json === undefined || a.json === null || typeof a.json !== "object")) return { kind: "retry", reason: `SP-API ${op} answered ${a.status} without JSON: ${client.redact(cut(a.text, 200))}` };
   if (verdict === "ok") return { kind: "ok", status: a.status, json: a.json };
   const errors = ((a.json ?? {}) as { errors?: Array<{ code?: string; message?: string; details?: string }> }).errors ?? [];
   const said = client.redact(cut(errors.length ? errors.map((e) => `${e.code ?? ""} ${e.message ?? ""} ${e.details ?? ""}`.trim()).join("; ") : a.text));

@@ -19,7 +19,7 @@
  */
 import { echoWithin } from "../common/echo";
 import { redactor } from "../common/http";
-import { config as configOutcome, ok, rejected, ResultBuilder, retry } from "../common/outcomes";
+import { admit, config as configOutcome, ok, rejected, ResultBuilder, retry } from "../common/outcomes";
 import { refreshThenSet } from "../common/race";
 import { baseUrl, list, num, text } from "../common/settings";
 import type { PublisherFactory, PublishItem } from "../types";
@@ -59,9 +59,10 @@ export const createAmazonPublisher: PublisherFactory = (config, deps) => {
     }
     const client: SpClient = { base, lwa: { tokenUrl, clientId, clientSecret, refreshToken }, deps, redact, counter: result, rates };
     const mkts = marketplaces.join(",");
-    const offers = await readOffers(client, sellerId, mkts, [...new Set(items.map((i) => i.sku))]);
+    const live = admit(items, result, (i) => i.sku);
+    const offers = await readOffers(client, sellerId, mkts, live.map((i) => i.sku));
     const writes: Write[] = [];
-    for (const item of items) {
+    for (const item of live) {
       const o = offers.get(item.sku);
       if (!o) continue;
       if (o.kind === "failed") result.set(item, fromAnswer(item, o.answer));

@@ -54,6 +54,7 @@ export async function accessToken(c: LwaCredentials, deps: PublisherDeps, counte
     return { kind: "token", accessToken: body.access_token };
   }
   const said = redact(cut(body.error ? `${body.error}: ${body.error_description ?? ""}` : a.text));
-  if (a.status === 429 || a.status >= 500) return { kind: "retry", reason: `Login with Amazon answered ${a.status}: ${said}` };
+  // Only an OAuth error from the token endpoint says the credentials are wrong.
+  if (a.status === 429 || a.status >= 500 || (a.status >= 200 && a.status < 300) || !body.error) return { kind: "retry", reason: `Login with Amazon answered ${a.status}: ${said}` };
   return { kind: "config", reason: `Login with Amazon refused the refresh token (${a.status}): ${said}` };
 }

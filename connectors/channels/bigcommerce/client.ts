@@ -53,6 +53,7 @@ export async function bcCall(client: BigCommerceClient, method: "GET" | "PUT", p
   if (a.kind === "network") return { kind: "retry", reason: `BigCommerce: ${a.reason}` };
   client.counter.slowDown(windowThrottle(a.headers, a.status));
   const verdict = classifyStatus(a.status);
+  if (verdict === "ok" && (a.json === undefined || a.json === null || typeof a.json !== "object")) return { kind: "retry", reason: `BigCommerce answered ${a.status} for ${method} ${path} without JSON: ${client.redact(cut(a.text, 200))}` };
   if (verdict === "ok") {
     const left = a.headers.get("x-rate-limit-requests-left");
     return { kind: "ok", json: a.json, requestsLeft: left === null ? null : Number(left) };

@@ -18,7 +18,7 @@
  */
 import { echoWithin } from "../common/echo";
 import { redactor } from "../common/http";
-import { config as configOutcome, ok, rejected, ResultBuilder, retry } from "../common/outcomes";
+import { admit, config as configOutcome, ok, rejected, ResultBuilder, retry } from "../common/outcomes";
 import { refreshThenSet } from "../common/race";
 import { baseUrl, channelLocationOf, locationMap, text } from "../common/settings";
 import type { PublisherFactory, PublishItem } from "../types";
@@ -60,12 +60,13 @@ export const createBigCommercePublisher: PublisherFactory = (config, deps) => {
       return result.build(items);
     }
     const client: BigCommerceClient = { base, token, deps, redact, counter: result };
-    const placed: Placed[] = [];
+    const where = new Map<PublishItem, number>();
     for (const item of items) {
       const loc = channelLocationOf(item, locations, DEFAULT_LOCATION);
       if (!loc || !/^\d+$/.test(loc)) result.set(item, configOutcome(item, `BigCommerce location ids are integers; got ${loc ?? "none"}: check publish.locations`));
-      else placed.push({ item, location: Number(loc) });
+      else where.set(item, Number(loc));
     }
+    const placed: Placed[] = admit([...where.keys()], result, (i) => `${i.sku}|${where.get(i)}`).map((item) => ({ item, location: where.get(item)! }));
     const { levels, failed, lastLeft } = await readLevels(client, placed);
     const writes: Write[] = [];
     for (const p of placed) {

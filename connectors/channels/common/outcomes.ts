@@ -44,3 +44,28 @@ export class ResultBuilder {
     return this.throttle ? { items: out, calls: this.calls, throttle: this.throttle } : { items: out, calls: this.calls };
   }
 }
+
+/**
+ * The items a publisher should write: a blank SKU is refused, and when the host sent two figures
+ * for one key (SKU, or SKU and location) only the newest `seq` goes, the other is refused as
+ * superseded, so a channel never receives an older figure after a newer one.
+ * @example const live = admit(items, result, (i) => i.sku);
+ */
+export function admit(items: PublishItem[], result: ResultBuilder, keyOf: (i: PublishItem) => string): PublishItem[] {
+  const newest = new Map<string, PublishItem>();
+  for (const item of items) {
+    if (typeof item.sku !== "string" || item.sku.trim() === "") {
+      result.set(item, rejected(item, "blank SKU"));
+      continue;
+    }
+    const key = keyOf(item);
+    const prev = newest.get(key);
+    if (!prev) newest.set(key, item);
+    else if (prev.seq >= item.seq) result.set(item, rejected(item, `superseded by seq ${prev.seq} in the same batch`));
+    else {
+      result.set(prev, rejected(prev, `superseded by seq ${item.seq} in the same batch`));
+      newest.set(key, item);
+    }
+  }
+  return items.filter((i) => !result.outcomes.has(i));
+}

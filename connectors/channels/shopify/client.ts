@@ -73,6 +73,8 @@ export async function gql(client: ShopifyClient, query: string, variables: Json)
     return { kind: "throttled", reason: `Shopify THROTTLED: retry in ${seconds} s`, throttle: { retryAfterSeconds: seconds, reason: "Shopify THROTTLED (cost bucket empty)" } };
   }
   const verdict = classifyStatus(a.status);
+  // A proxy's maintenance page or an empty body is not Shopify's answer: nothing is known.
+  if (verdict === "ok" && (!a.json || typeof a.json !== "object" || (!("data" in body) && errors.length === 0))) return { kind: "retry", reason: `Shopify answered ${a.status} without a GraphQL body: ${said()}` };
   if (verdict === "config") return { kind: "config", reason: `Shopify answered ${a.status}: ${said()}` };
   if (verdict === "retry") return { kind: "retry", reason: `Shopify answered ${a.status}: ${said()}` };
   if (verdict === "rejected") {

@@ -13,7 +13,7 @@
  */
 import { echoWithin } from "../common/echo";
 import { redactor } from "../common/http";
-import { config as configOutcome, ok, rejected, ResultBuilder, retry } from "../common/outcomes";
+import { admit, config as configOutcome, ok, rejected, ResultBuilder, retry } from "../common/outcomes";
 import { sellable } from "../common/race";
 import { baseUrl, channelLocationOf, locationMap, text } from "../common/settings";
 import type { PublisherFactory, PublishItem } from "../types";
@@ -46,34 +46,23 @@ export const createShopifyPublisher: PublisherFactory = (config, deps) => {
       return result.build(items);
     }
     const client: ShopifyClient = { url: `${base}/admin/api/${version}/graphql.json`, token, deps, redact };
-    const placed: Array<{ item: PublishItem; locationId: string }> = [];
+    const where = new Map<PublishItem, string>();
     for (const item of items) {
       const loc = channelLocationOf(item, locations);
       if (!loc) result.set(item, configOutcome(item, "no Shopify location for this item: map it in publish.locations"));
-      else placed.push({ item, locationId: locationGid(loc) });
+      else where.set(item, locationGid(loc));
     }
+    // One row per (item, location) per call (NO_DUPLICATE_INVENTORY_ITEM_ID_GROUP_ID_PAIR).
+    const placed = admit([...where.keys()], result, (i) => `${i.sku}|${where.get(i)}`).map((item) => ({ item, locationId: where.get(item)! }));
     const resolved = await resolveInventoryItems(client, placed.map((p) => p.item.sku), deps.ids, result);
 
-    // One row per (inventory item, location) per call (NO_DUPLICATE_INVENTORY_ITEM_ID_GROUP_ID_PAIR):
-    // if the host sent two figures for one key, the newer seq wins.
-    const rows = new Map<string, Row>();
+    const all: Row[] = [];
     for (const { item, locationId } of placed) {
       const r = resolved.get(item.sku);
       if (!r) continue;
-      if (!("gid" in r)) {
-        result.set(item, r.kind === "config" ? configOutcome(item, r.reason) : r.kind === "retry" ? retry(item, r.reason) : rejected(item, r.reason));
-        continue;
-      }
-      const key = `${r.gid}|${locationId}`;
-      const row: Row = { item, inventoryItemId: r.gid, locationId, quantity: sellable(item.available), compare: item.lastAcknowledged };
-      const prev = rows.get(key);
-      if (prev && prev.item.seq > item.seq) result.set(item, rejected(item, `superseded by seq ${prev.item.seq} in the same batch`));
-      else {
-        if (prev) result.set(prev.item, rejected(prev.item, `superseded by seq ${item.seq} in the same batch`));
-        rows.set(key, row);
-      }
+      if (!("gid" in r)) result.set(item, r.kind === "config" ? configOutcome(item, r.reason) : r.kind === "retry" ? retry(item, r.reason) : rejected(item, r.reason));
+      else all.push({ item, inventoryItemId: r.gid, locationId, quantity: sellable(item.available), compare: item.lastAcknowledged });
     }
-    const all = [...rows.values()];
     // Before 2026-01 the compare flag is per call: compared and uncompared rows go separately.
     const groups = modernApi(version) ? [all] : [all.filter((r) => r.compare !== null), all.filter((r) => r.compare === null)];
     for (const group of groups) {

@@ -25,6 +25,8 @@ export interface PublisherHarness {
   sellBeforeNextCall(sku: string, units: number): Promise<void>;
   /** The provider throttles its next call; resolves to the delay (seconds) the provider's answer asks for. */
   throttleNextCall(): Promise<number>;
+  /** The provider's next call gets this HTTP answer instead (nothing applied). */
+  failNextCall(status: number, body: string, contentType?: string): Promise<void>;
   /** Provider calls the stub has recorded for this store so far. */
   callCount(): Promise<number>;
   /** The fewest calls the provider allows for a batch of `n` known SKUs. */
@@ -125,6 +127,29 @@ export function runPublisherConformance(name: string, makeHarness: () => Promise
       const r = await publish(h, [item(h, "CONF-AUTH-1", 4, null, 1), item(h, "CONF-AUTH-2", 4, null, 1)], h.withBadCredentials);
       expect(r.items.map((o) => o.outcome)).toEqual(["config", "config"]);
       expect(await h.level("CONF-AUTH-1")).toBe(1);
+    });
+
+    it("a server error or an answer that is not the provider's JSON is a retry, never a rejection", async () => {
+      const h = await makeHarness();
+      await h.seed({ "CONF-ODD": 2 });
+      for (const [status, body, type] of [
+        [503, "<html><body>Service Unavailable</body></html>", "text/html"],
+        [200, "<html><body>Under maintenance</body></html>", "text/html"],
+      ] as const) {
+        await h.failNextCall(status, body, type);
+        const r = await publish(h, [item(h, "CONF-ODD", 6, null, 1)]);
+        expect(outcomeOf(r, "CONF-ODD").outcome).toBe("retry");
+        expect(await h.level("CONF-ODD")).toBe(2);
+      }
+      expect(outcomeOf(await publish(h, [item(h, "CONF-ODD", 6, null, 1)]), "CONF-ODD")).toMatchObject({ outcome: "ok", acknowledged: 6 });
+    });
+
+    it("sends only the newest of two figures for one SKU, and refuses a blank SKU", async () => {
+      const h = await makeHarness();
+      await h.seed({ "CONF-TWICE": 1 });
+      const r = await publish(h, [item(h, "CONF-TWICE", 9, null, 8), item(h, "CONF-TWICE", 4, null, 7), item(h, " ", 1, null, 1)]);
+      expect(r.items.map((o) => o.outcome)).toEqual(["ok", "rejected", "rejected"]);
+      expect(await h.level("CONF-TWICE")).toBe(9);
     });
 
     it("never throws and clamps what no channel accepts (negative, fractional)", async () => {

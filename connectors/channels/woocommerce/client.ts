@@ -39,6 +39,8 @@ export async function wooCall(client: WooClient, method: "GET" | "POST", path: s
   });
   if (a.kind === "network") return { kind: "retry", reason: `WooCommerce: ${client.redact(a.reason)}` };
   const verdict = classifyStatus(a.status);
+  // WordPress behind a cache or a maintenance plugin can answer 200 with HTML: nothing is known.
+  if (verdict === "ok" && (a.json === undefined || a.json === null || typeof a.json !== "object")) return { kind: "retry", reason: `WooCommerce answered ${a.status} for ${method} ${path} without JSON: ${client.redact(cut(a.text, 200))}` };
   if (verdict === "ok") return { kind: "ok", json: a.json };
   const err = (a.json ?? {}) as { code?: string; message?: string };
   const said = client.redact(cut(err.message ? `${err.code ?? ""} ${err.message}`.trim() : a.text));

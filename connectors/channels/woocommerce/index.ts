@@ -15,7 +15,7 @@
  */
 import { echoWithin } from "../common/echo";
 import { redactor } from "../common/http";
-import { config as configOutcome, ok, rejected, ResultBuilder, retry } from "../common/outcomes";
+import { admit, config as configOutcome, ok, rejected, ResultBuilder, retry } from "../common/outcomes";
 import { refreshThenSet } from "../common/race";
 import { baseUrl, num, text } from "../common/settings";
 import type { PublisherFactory, PublishItem } from "../types";
@@ -49,9 +49,10 @@ export const createWooCommercePublisher: PublisherFactory = (config, deps) => {
       return result.build(items);
     }
     const client: WooClient = { base, creds: { consumerKey, consumerSecret, mode }, deps, redact, counter: result };
-    const found = await readStock(client, items.map((i) => i.sku), deps.ids);
+    const live = admit(items, result, (i) => i.sku);
+    const found = await readStock(client, live.map((i) => i.sku), deps.ids);
     const writes: Write[] = [];
-    for (const item of items) {
+    for (const item of live) {
       const f = found.get(item.sku);
       if (!f) continue;
       if ("failed" in f) result.set(item, fromAnswer(item, f.failed, result));

@@ -52,6 +52,7 @@ export async function amazonHarness(stubUrl: string): Promise<PublisherHarness> 
       await tenant.control("faults", { kind: "status", status: 429, body: { errors: [{ code: "QuotaExceeded", message: "You exceeded your quota for the requested resource.", details: "" }] } });
       return 1;
     },
+    failNextCall: async (status, body, contentType = "application/json") => void (await tenant.control("faults", { kind: "status", status, body, headers: { "content-type": contentType } })),
     callCount: async () => (await tenant.calls()).length,
     // Token cached: one search per 20 SKUs, then a PATCH each, or above the threshold one feed
     // (createFeedDocument, the upload, createFeed).

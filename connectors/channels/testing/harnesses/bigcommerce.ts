@@ -32,6 +32,7 @@ export async function bigcommerceHarness(stubUrl: string): Promise<PublisherHarn
       });
       return 5;
     },
+    failNextCall: async (status, body, contentType = "application/json") => void (await tenant.control("faults", { kind: "status", status, body, headers: { "content-type": contentType } })),
     callCount: async () => (await tenant.calls()).length,
     // One read of the levels (100 SKUs per read) and one absolute adjustment.
     minimumCalls: (n) => Math.ceil(n / 100) + 1,

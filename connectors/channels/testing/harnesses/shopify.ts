@@ -35,6 +35,7 @@ export async function shopifyHarness(stubUrl: string): Promise<PublisherHarness>
       await tenant.control("faults", { kind: "throttle", currentlyAvailable: 0, restoreRate: 2 });
       return 5;
     },
+    failNextCall: async (status, body, contentType = "application/json") => void (await tenant.control("faults", { kind: "status", status, body, headers: { "content-type": contentType } })),
     callCount: async () => (await tenant.calls()).length,
     // Ids cached: one inventorySetQuantities for up to 250 rows.
     minimumCalls: (n) => Math.ceil(n / 250),

@@ -28,6 +28,7 @@ export async function wooHarness(stubUrl: string): Promise<PublisherHarness> {
       await tenant.control("faults", { kind: "status", status: 429, headers: { "retry-after": "7" }, body: { code: "too_many_requests", message: "Too many requests", data: { status: 429 } } });
       return 7;
     },
+    failNextCall: async (status, body, contentType = "application/json") => void (await tenant.control("faults", { kind: "status", status, body, headers: { "content-type": contentType } })),
     callCount: async () => (await tenant.calls()).length,
     // One read by SKU list and one batch write per 100 simple products.
     minimumCalls: (n) => 2 * Math.ceil(n / 100),
