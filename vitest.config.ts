@@ -2,6 +2,10 @@ import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 import { startErpSimulator } from "./scripts/erp-sim.mjs";
 import { startHttpStub } from "./scripts/http-stub.mjs";
+import { startAmazonStub } from "./scripts/stubs/amazon.mjs";
+import { startBigCommerceStub } from "./scripts/stubs/bigcommerce.mjs";
+import { startShopifyStub } from "./scripts/stubs/shopify.mjs";
+import { startWooCommerceStub } from "./scripts/stubs/woocommerce.mjs";
 import { queueConsumersFromWrangler } from "./scripts/wrangler-config.mjs";
 
 // The ERP is outside the system: a real HTTP server on loopback stands in for it, the same
@@ -10,6 +14,14 @@ import { queueConsumersFromWrangler } from "./scripts/wrangler-config.mjs";
 const erp = await startErpSimulator({ port: 0, quiet: true, unref: true });
 // Third-party APIs (a channel's REST API, subscribers) answer from a programmable stub server.
 const stub = await startHttpStub({ unref: true });
+// Channel APIs the publishers write to, one stub per provider (state per tenant path, so files
+// running in parallel never share a store).
+const [shopifyStub, wooStub, bigcommerceStub, amazonStub] = await Promise.all([
+  startShopifyStub({ unref: true }),
+  startWooCommerceStub({ unref: true }),
+  startBigCommerceStub({ unref: true }),
+  startAmazonStub({ unref: true }),
+]);
 const migrations = await readD1Migrations("./migrations");
 
 
@@ -28,6 +40,10 @@ export default defineConfig({
           ERP_URL: erp.url,
           ERP_TOKEN: "test-erp-token",
           STUB_URL: stub.url,
+          SHOPIFY_STUB_URL: shopifyStub.url,
+          WOO_STUB_URL: wooStub.url,
+          BIGCOMMERCE_STUB_URL: bigcommerceStub.url,
+          AMAZON_STUB_URL: amazonStub.url,
           TEST_MIGRATIONS: migrations,
           RETRY_BASE_SECONDS: "0",
           SCHEDULER_INTERVAL_SECONDS: "1",
@@ -46,7 +62,7 @@ export default defineConfig({
     setupFiles: ["./test/setup.ts"],
     // Log lines of passing tests are noise in CI; a failing test still shows its output.
     silent: "passed-only",
-    include: ["core/**/*.test.ts", "test/**/*.test.ts", "durable-objects/**/*.test.ts", "workers/**/*.test.ts", "lib/**/*.test.ts"],
+    include: ["core/**/*.test.ts", "test/**/*.test.ts", "durable-objects/**/*.test.ts", "workers/**/*.test.ts", "lib/**/*.test.ts", "connectors/**/*.test.ts"],
     testTimeout: 30_000,
     hookTimeout: 30_000,
   },

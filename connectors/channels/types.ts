@@ -67,7 +67,19 @@ export interface PublishItem {
 
 export type ItemOutcome =
   | { sku: string; channelLocation?: string; outcome: "ok"; acknowledged: number }
-  | { sku: string; channelLocation?: string; outcome: "retry"; reason: string }
+  | {
+      sku: string;
+      channelLocation?: string;
+      outcome: "retry";
+      reason: string;
+      /**
+       * What the channel holds now, when the publisher re-read it because the channel changed the
+       * figure itself since `lastAcknowledged` (a compare-and-set lost to the channel's own sale).
+       * The host folds `lastAcknowledged − channelAvailable` into its figure if it has not counted
+       * that sale yet, stores `channelAvailable` as the new `lastAcknowledged`, and sends again.
+       */
+      channelAvailable?: number;
+    }
   | { sku: string; channelLocation?: string; outcome: "rejected"; reason: string }
   | { sku: string; channelLocation?: string; outcome: "config"; reason: string };
 
