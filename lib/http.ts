@@ -5,6 +5,7 @@
 import type { Context, MiddlewareHandler } from "hono";
 import type { z } from "zod";
 import { fieldIssues, type FieldIssue } from "../core/canonical";
+import { problemSlug } from "../core/problems";
 import { sha256Hex, timingSafeEqualString } from "../core/crypto";
 import type { Scope } from "../core/scopes";
 import { firstMalformedString, jsonDepth } from "../core/text";
@@ -37,7 +38,7 @@ export class ProblemError extends Error {
 }
 
 export function problemResponse(status: number, title: string, detail?: string, errors?: FieldIssue[], headers: Record<string, string> = {}): Response {
-  const body: Record<string, unknown> = { type: "about:blank", title, status };
+  const body: Record<string, unknown> = { type: `/problems/${problemSlug(status, title)}`, title, status };
   if (detail) body.detail = detail;
   if (errors) body.errors = errors;
   return new Response(JSON.stringify(body), {
@@ -196,4 +197,9 @@ export function requireScope(scope: Scope): MiddlewareHandler<AppEnv> {
     c.set("principal", p);
     await next();
   };
+}
+
+/** A path parameter of the route (declared in its `{name}`). */
+export function param(c: Context, name: string): string {
+  return c.req.param(name) ?? "";
 }

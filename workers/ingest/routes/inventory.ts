@@ -11,7 +11,8 @@ import { z } from "zod";
 import { inventoryEventSchema } from "../../../core/canonical";
 import { unownedFigures } from "../../../core/inventory/events";
 import { FIGURE_OWNERS } from "../../../core/inventory/position";
-import { ProblemError, parseJsonBody, requireScope, type AppEnv } from "../../../lib/http";
+import { createRoute, json, problems, route } from "../../../lib/api";
+import { param, ProblemError, parseJsonBody, requireScope, type AppEnv } from "../../../lib/http";
 import { withRetry } from "../../../lib/reservations";
 
 export const MAX_EVENTS = 500;
@@ -32,7 +33,20 @@ const batchSchema = z.strictObject({
 
 export const inventoryRoutes = new Hono<AppEnv>();
 
-inventoryRoutes.post("/events", requireScope("inventory:write"), async (c) => {
+const eventsAnswer = z.object({ accepted: z.number().int(), duplicates: z.number().int(), stale: z.number().int() });
+
+route(
+  inventoryRoutes,
+  createRoute({
+    method: "post",
+    path: "/v1/inventory/events",
+    summary: "Stock facts from the ERP, a WMS or a 3PL (inventory:write); a snapshot's asOf is its watermark",
+    security: [{ bearer: [] }],
+    request: { body: { content: { "application/json": { schema: batchSchema } }, required: true } },
+    responses: { 202: json(eventsAnswer, "Applied by each SKU's authority, deduped by eventId"), ...problems("validation-failed", "unauthorized", "forbidden", "payload-too-large", "unsupported-media-type") },
+  }),
+  requireScope("inventory:write"),
+  async (c) => {
   const { data } = await parseJsonBody(c, batchSchema);
   const bySku = new Map<string, typeof data.events>();
   for (const e of data.events) bySku.set(e.sku, [...(bySku.get(e.sku) ?? []), e]);
@@ -40,10 +54,23 @@ inventoryRoutes.post("/events", requireScope("inventory:write"), async (c) => {
   const outcomes = (await Promise.all([...bySku].map(([sku, events]) => withRetry(c.env, sku, (s) => s.applyEvents(events))))).flat();
   const count = (o: string) => outcomes.filter((x) => x === o).length;
   return c.json({ accepted: count("accepted"), duplicates: count("duplicate"), stale: count("stale") }, 202);
-});
+  },
+);
 
-inventoryRoutes.get("/:sku", requireScope("ops:read"), async (c) => {
-  const sku = c.req.param("sku");
+route(
+  inventoryRoutes,
+  createRoute({
+    method: "get",
+    path: "/v1/inventory/{sku}",
+    summary: "Every figure a SKU's authority holds (ops:read)",
+    security: [{ bearer: [] }],
+    request: { params: z.object({ sku: z.string().max(120) }) },
+    responses: { 200: json(z.object({ sku: z.string().nullable(), locations: z.array(z.record(z.string(), z.unknown())), channels: z.record(z.string(), z.number()) }).loose(), "Positions, holds, free and sellable per location; held per channel; projections"), ...problems("validation-failed", "unauthorized", "forbidden") },
+  }),
+  requireScope("ops:read"),
+  async (c) => {
+  const sku = param(c, "sku");
   if (sku.length > 120) throw new ProblemError(400, "Validation failed", "sku is too long.", [{ path: "sku", message: "at most 120 characters" }]);
   return c.json(await c.env.INVENTORY.getByName(sku).state());
-});
+  },
+);

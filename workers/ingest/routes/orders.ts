@@ -6,11 +6,13 @@
  */
 import { Hono } from "hono";
 import { z } from "zod";
-import { addressSchema, canonicalOrderSchema, customerSchema, decimalString, orderLineSchema } from "../../../core/canonical";
+import { addressSchema, canonicalOrderSchema, customerSchema, decimalString, orderLineSchema, orderSourceSchema } from "../../../core/canonical";
 import { sha256Hex } from "../../../core/crypto";
 import { idempotencyObjectName } from "../../../core/keys";
+import { ORDER_STATUSES } from "../../../core/order-state";
+import { createRoute, json, problems, route } from "../../../lib/api";
 import { guarded } from "../../../lib/idempotency";
-import { parseJsonBody, parseOptionalJsonBody, ProblemError, requireScope, validate, type AppEnv } from "../../../lib/http";
+import { param, parseJsonBody, parseOptionalJsonBody, ProblemError, requireScope, validate, type AppEnv } from "../../../lib/http";
 import { orderStub, orderStubById } from "../../../lib/orders";
 
 export const apiOrderSchema = z.strictObject({
@@ -26,11 +28,56 @@ export const apiOrderSchema = z.strictObject({
   notes: z.string().max(2000).optional(),
 });
 
+const lineView = z.object({ sku: z.string(), quantity: z.number().int(), reserved: z.number().int(), backordered: z.number().int() });
+export const orderAnswerSchema = z.object({
+  orderId: z.string(),
+  orchestrationId: z.string(),
+  outcome: z.enum(["accepted", "updated", "duplicate", "stale"]),
+  status: z.enum(ORDER_STATUSES),
+  lines: z.array(lineView),
+});
+export const orderDetailSchema = z.object({
+  orderId: z.string(),
+  orchestrationId: z.string(),
+  channel: z.string(),
+  externalId: z.string(),
+  version: z.number().int(),
+  status: z.enum(ORDER_STATUSES),
+  source: orderSourceSchema,
+  dispatchState: z.enum(["pending", "enqueued", "confirmed", "rejected", "dead", "skipped"]),
+  erpOrderId: z.string().optional(),
+  exceptionReason: z.string().optional(),
+  exception: z.object({ reason: z.string(), detail: z.string().nullable() }).optional(),
+  lines: z.array(lineView.extend({ lineNo: z.number().int(), unitPrice: z.string().optional(), shipped: z.number().int() })),
+  timeline: z.array(z.object({ at: z.string(), type: z.string(), source: z.string(), detail: z.record(z.string(), z.unknown()) })),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+const cancelAnswerSchema = z.object({ orderId: z.string(), outcome: z.enum(["cancelled", "already_cancelled"]), status: z.enum(ORDER_STATUSES) });
+const cancelBodySchema = z.strictObject({ reason: z.string().max(500).optional() });
+const orderIdParam = z.object({ id: z.string().describe("ord_… as returned when the order was accepted") });
+const auth = [{ bearer: [] }];
+
 export const orderRoutes = new Hono<AppEnv>();
 
 const notFound = (what: string) => new ProblemError(404, "Not found", `No order ${what}.`);
 
-orderRoutes.post("/", requireScope("orders:write"), async (c) => {
+route(
+  orderRoutes,
+  createRoute({
+    method: "post",
+    path: "/v1/orders",
+    summary: "Submit an order (orders:write)",
+    security: auth,
+    request: { headers: z.object({ "idempotency-key": z.string().max(200) }), body: { content: { "application/json": { schema: apiOrderSchema } }, required: true } },
+    responses: {
+      201: json(orderAnswerSchema, "A new order: durable, reserved and on its way to the ERP"),
+      200: json(orderAnswerSchema, "The same order by business identity (duplicate, updated or stale); a replayed Idempotency-Key carries Idempotent-Replayed: true"),
+      ...problems("validation-failed", "idempotency-key-required", "unauthorized", "forbidden", "conflict", "payload-too-large", "unsupported-media-type", "idempotency-key-reused", "too-many-requests"),
+    },
+  }),
+  requireScope("orders:write"),
+  async (c) => {
   const key = c.req.header("idempotency-key");
   if (!key) throw new ProblemError(400, "Idempotency-Key required", "Send an Idempotency-Key header (any unique string up to 200 characters).", [{ path: "header.Idempotency-Key", message: "required" }]);
   if (key.length > 200) throw new ProblemError(400, "Invalid Idempotency-Key", "The Idempotency-Key is longer than 200 characters.", [{ path: "header.Idempotency-Key", message: "too long" }]);
@@ -50,30 +97,69 @@ orderRoutes.post("/", requireScope("orders:write"), async (c) => {
   if (r.kind === "in_flight") throw new ProblemError(409, "Request in progress", "A request with this Idempotency-Key is still being processed; retry shortly.", undefined, { "retry-after": "1" });
   if (r.kind === "mismatch") throw new ProblemError(422, "Idempotency-Key reused", "This Idempotency-Key was used with a different request body.");
   return new Response(r.body, { status: r.status, headers: { "content-type": "application/json", ...(r.replayed ? { "idempotent-replayed": "true" } : {}) } });
-});
+  },
+);
 
-orderRoutes.get("/", requireScope("orders:read"), async (c) => {
-  const q = validate(z.object({ channel: z.string().min(1).max(100), externalId: z.string().min(1).max(200) }), c.req.query());
+const byIdentity = z.object({ channel: z.string().min(1).max(100), externalId: z.string().min(1).max(200) });
+
+route(
+  orderRoutes,
+  createRoute({
+    method: "get",
+    path: "/v1/orders",
+    summary: "An order by channel and external id (orders:read)",
+    security: auth,
+    request: { query: byIdentity },
+    responses: { 200: json(orderDetailSchema, "The order with its timeline, read from its own object"), ...problems("validation-failed", "unauthorized", "forbidden", "not-found") },
+  }),
+  requireScope("orders:read"),
+  async (c) => {
+  const q = validate(byIdentity, c.req.query());
   const detail = await orderStub(c.env, q.channel, q.externalId).getDetail();
   if (!detail) throw notFound(`${q.externalId} on channel ${q.channel}`);
   return c.json(detail);
-});
+  },
+);
 
-orderRoutes.get("/:id", requireScope("orders:read"), async (c) => {
-  const detail = await orderStubById(c.env, c.req.param("id"))?.getDetail();
-  if (!detail) throw notFound(c.req.param("id"));
+route(
+  orderRoutes,
+  createRoute({
+    method: "get",
+    path: "/v1/orders/{id}",
+    summary: "An order by id (orders:read)",
+    security: auth,
+    request: { params: orderIdParam },
+    responses: { 200: json(orderDetailSchema, "The order with its timeline, read from its own object"), ...problems("unauthorized", "forbidden", "not-found") },
+  }),
+  requireScope("orders:read"),
+  async (c) => {
+  const detail = await orderStubById(c.env, param(c, "id"))?.getDetail();
+  if (!detail) throw notFound(param(c, "id"));
   return c.json(detail);
-});
+  },
+);
 
-orderRoutes.post("/:id/cancel", requireScope("orders:write"), async (c) => {
-  const stub = orderStubById(c.env, c.req.param("id"));
-  if (!stub) throw notFound(c.req.param("id"));
-  const body = await parseOptionalJsonBody(c, z.strictObject({ reason: z.string().max(500).optional() }));
+route(
+  orderRoutes,
+  createRoute({
+    method: "post",
+    path: "/v1/orders/{id}/cancel",
+    summary: "Cancel an order (orders:write); holds are released at once, the ERP is told when it has the order",
+    security: auth,
+    request: { params: orderIdParam, body: { content: { "application/json": { schema: cancelBodySchema } }, required: false } },
+    responses: { 200: json(cancelAnswerSchema, "Cancelled (or already cancelled)"), ...problems("validation-failed", "unauthorized", "forbidden", "not-found", "conflict", "unsupported-media-type") },
+  }),
+  requireScope("orders:write"),
+  async (c) => {
+  const stub = orderStubById(c.env, param(c, "id"));
+  if (!stub) throw notFound(param(c, "id"));
+  const body = await parseOptionalJsonBody(c, cancelBodySchema);
   const r = await stub.cancelOrder("api", body.reason ?? "cancelled through the API");
-  if (r.outcome === "unknown_order") throw notFound(c.req.param("id"));
+  if (r.outcome === "unknown_order") throw notFound(param(c, "id"));
   if (r.outcome === "not_cancellable") throw new ProblemError(409, "Not cancellable", `The order is ${r.order.status} and can no longer be cancelled.`, [{ path: "status", message: `${r.order.status} does not allow cancelled` }]);
   return c.json({ orderId: r.order.orderId, outcome: r.outcome, status: r.order.status });
-});
+  },
+);
 
 /** Collects every key name in a JSON value, so JSON.stringify can sort keys at every depth. */
 function flatKeys(v: unknown, acc: Record<string, true> = {}): Record<string, true> {
