@@ -46,7 +46,7 @@ describe("write846: inventory advice, one LIN loop per SKU", () => {
     const small: InventoryAdvice = { reference: "SNAP-1", asOf, items: [{ item: { sku: "A-1" }, available: 12 }, { item: { sku: "B-2" }, available: 0 }] };
     const r = processInterchange(textOf(write846(small, partner, { last: null, now })), { channel: "dealer1", now });
     expect(r.ok).toBe(true);
-    const snapshots = r.transactions[0]!.events.map((e) => (e.kind === "inventory" ? [e.event.sku, e.event.quantities.onHand, e.event.asOf] : e.kind));
+    const snapshots = r.transactions[0]!.events.map((e) => (e.kind === "inventory" ? [e.event.sku, e.event.quantities?.onHand, e.event.asOf] : e.kind));
     expect(snapshots).toEqual([["A-1", 12, asOf.toISOString()], ["B-2", 0, asOf.toISOString()]]);
     expect(readAck(r.ack997).find("AK5")).toEqual([["AK5", "A"]]);
   });

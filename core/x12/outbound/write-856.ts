@@ -156,8 +156,11 @@ function shipmentSegments(n: ShipNotice, b: Build, packCount: number, shipped: D
   const out: Seg[] = [];
   const pk = n.packaging;
   if (pk || packCount > 0) {
-    const code = b.id(pk?.code ?? "CTN25", "packaging.code", 5, 3);
-    const count = b.count(pk?.count ?? packCount, "packaging.count", 1);
+    // TD101 needs TD102: with no count (and no packs to count) only the weight is written.
+    const n = pk?.count ?? (packCount || undefined);
+    if (pk?.code !== undefined && n === undefined) b.err("packaging.count", "is required with a packaging code");
+    const code = n === undefined ? undefined : b.id(pk?.code ?? "CTN25", "packaging.code", 5, 3);
+    const count = n === undefined ? undefined : b.count(n, "packaging.count", 1);
     const weight = pk?.weight === undefined ? [] : ["G", b.decimal(pk.weight, "packaging.weight"), b.code(pk.weightUnit ?? "LB", "packaging.weightUnit", ["LB", "KG"])];
     out.push(["TD1", code, count, "", "", "", ...weight]);
   }

@@ -96,7 +96,7 @@ function body940(o: WarehouseShippingOrder, b: Build): Seg[] {
     total += Number(qty);
     const unit = b.id(l?.unit ?? "EA", `${path}.unit`, 2, 2);
     const upc = b.optId(l?.upcCaseCode, `${path}.upcCaseCode`, 12, 12);
-    if (upc && !/^\d{12}$/.test(upc)) b.err(`${path}.upcCaseCode`, "must be 12 digits");
+    if (upc?.length === 12 && !/^\d{12}$/.test(upc)) b.err(`${path}.upcCaseCode`, "must be 12 digits");
     const pairs = b.productIds(l?.item, `${path}.item`).slice(0, 2);
     out.push(["LX", String(i + 1)]);
     out.push(["W01", qty, unit, upc, ...pairs.flat()]);
