@@ -3,15 +3,14 @@ import { X12FatInterchange, X12Parser } from "node-x12";
 import { describe, expect, it } from "vitest";
 import edi850 from "../../test/fixtures/x12/node-x12/850.edi?raw";
 import edi850NoTerminator from "../../test/fixtures/x12/node-x12/850_2.edi?raw";
-import { processInterchange, processTransmission, type ProcessOptions } from "./index";
+import { processInterchange, processTransmission, type InterchangeResult, type ProcessOptions } from "./index";
 import { buildInterchange, readAck } from "./testing";
 import { splitInterchanges } from "./transmission";
 
 const opts: ProcessOptions = { channel: "dealer-edi", now: new Date("2024-03-01T10:00:00Z"), controlNumber: 500 };
 const po = (control: string, number: string) => ({ id: "850", control, body: [`BEG*00*SA*${number}**20240101`, "PO1*1*2*EA*1.50**VP*SKU-1", "CTT*1"] });
 const ic = (control: string, number: string) => buildInterchange([{ functionalId: "PO", control: "7", sets: [po("0001", number)] }], { control });
-const orderIds = (r: { transactions: Array<{ events: Array<{ kind: string }> }> }) =>
-  r.transactions.flatMap((t) => t.events.map((e) => (e.kind === "order" ? (e as { order: { externalId: string } }).order.externalId : e.kind)));
+const orderIds = (r: InterchangeResult) => r.transactions.flatMap((t) => t.events.map((e) => (e.kind === "order" ? e.order.externalId : e.kind)));
 
 describe("splitInterchanges", () => {
   it("splits at each ISA that begins a segment, whatever each interchange's delimiters", () => {
