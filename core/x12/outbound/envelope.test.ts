@@ -4,6 +4,9 @@ import { readAck } from "../testing";
 import { ownRead, textOf, x12Read } from "./testing";
 import type { PartnerSettings } from "./types";
 import { write846, type InventoryAdvice } from "./write-846";
+import { write855 } from "./write-855";
+import { write856 } from "./write-856";
+import { write940 } from "./write-940";
 
 const partner: PartnerSettings = { sender: { qualifier: "ZZ", id: "SWITCHYARD" }, receiver: { qualifier: "01", id: "123456789" } };
 const now = new Date("2024-05-06T07:08:09Z");
@@ -75,5 +78,31 @@ describe("outbound envelope", () => {
     ]);
     expect(write846(advice, undefined as unknown as PartnerSettings, { last: null, now })).toMatchObject({ ok: false, errors: [{ path: "partner." }] });
     expect(write846(advice, partner, { last: null, now: new Date("nope") })).toMatchObject({ ok: false, errors: [{ path: "ctx.now" }] });
+  });
+  it("every document, in 4010 and in 5010 with custom separators, reads back in both parsers with its functional group", () => {
+    const shipTo = { code: "ST", name: "Store 9", address: { lines: ["1 Main St"], city: "Solon", region: "OH", postalCode: "44139" } };
+    const writers = [
+      ["IB", (p: PartnerSettings) => write846({ ...advice, items: [advice.items[1]!] }, p, { last: null, now })],
+      ["PR", (p: PartnerSettings) => write855({ poNumber: "PO-1", poDate: now, lines: [{ lineId: "1", item: { sku: "B-2" }, ordered: 3, accepted: 2, rejected: 1 }] }, p, { last: null, now })],
+      ["SH", (p: PartnerSettings) => write856({ shipmentId: "S-1", shippedAt: now, carrier: { scac: "UPSN" }, shipTo, shipFrom: { ...shipTo, code: "SF" }, orders: [{ poNumber: "PO-1", items: [{ item: { sku: "B-2" }, shipped: 2 }] }] }, p, { last: null, now })],
+      ["OW", (p: PartnerSettings) => write940({ orderNumber: "SO-1", shipTo, carrier: {}, lines: [{ item: { sku: "B-2" }, quantity: 2 }] }, p, { last: null, now })],
+    ] as const;
+    for (const p of [partner, { ...partner, version: "5010" as const, separators: { ...pipes, repetition: "!" } }]) {
+      for (const [functionalId, write] of writers) {
+        const text = textOf(write(p));
+        expect(ownRead(text).findings, `${functionalId} ${p.version ?? "4010"}`).toEqual([]);
+        const ic = x12Read(text);
+        expect([ic.header.valueOf(12), ic.functionalGroups[0]!.header.valueOf(1)]).toEqual([p.version === "5010" ? "00501" : "00401", functionalId]);
+        // Our own ingest acknowledges every one of them as syntactically sound.
+        const back = processInterchange(text, { channel: "self", now });
+        expect(back.ok).toBe(true);
+        expect(readAck(back.ack997).find("AK5")).toEqual([["AK5", "A"]]);
+      }
+    }
+  });
+
+  it("refuses interchange ids that hold a separator (they would break the fixed-width ISA)", () => {
+    const r = write846(advice, { ...partner, sender: { qualifier: "ZZ", id: "SW~YARD" } }, { last: null, now });
+    expect(r).toMatchObject({ ok: false, errors: [{ path: "partner.sender.id" }, { path: "partner.senderCode" }] });
   });
 });

@@ -55,12 +55,14 @@ export function resolvePartner(p: PartnerSettings | undefined, errors: OutboundE
     ...(version === "5010" ? { repetition: s.repetition ?? "^" } : {}),
     lineBreak: s.lineBreak ?? "\n",
   };
+  const before = errors.length;
   const chosen = Object.entries(sep).filter(([k]) => k !== "lineBreak") as Array<[string, string]>;
   for (const [k, c] of chosen) {
     if (typeof c !== "string" || !SAFE_DELIMITER.test(c)) err(`separators.${k}`, `must be one character that is not a letter, digit, space or line break, got ${JSON.stringify(c)}`);
   }
   if (new Set(chosen.map(([, c]) => c)).size !== chosen.length) err("separators", `element, segment, component${version === "5010" ? " and repetition" : ""} separators must all differ`);
   if (!["", "\n", "\r\n"].includes(sep.lineBreak)) err("separators.lineBreak", `must be "", "\\n" or "\\r\\n"`);
+  const separatorsOk = errors.length === before;
 
   const party = (x: PartnerSettings["sender"] | undefined, path: string) => {
     if (!x || typeof x !== "object") return void err(path, "is required");
@@ -84,6 +86,15 @@ export function resolvePartner(p: PartnerSettings | undefined, errors: OutboundE
   if (!/^[A-Z0-9]{2}$/.test(itemQualifier)) err("itemQualifier", `must be a 2-character product id qualifier such as "VN", got ${JSON.stringify(itemQualifier)}`);
   const inventoryReportType = p.inventoryReportType ?? "SI";
   if (!/^[A-Z0-9]{2}$/.test(inventoryReportType)) err("inventoryReportType", `must be a 2-character BIA02 code such as "SI"`);
+
+  const delimiters = chosen.map(([, c]) => c);
+  const clash = (v: string | undefined, path: string) => {
+    if (separatorsOk && typeof v === "string" && delimiters.some((c) => v.includes(c))) err(path, `contains one of the separators ${JSON.stringify(delimiters.join(""))}`);
+  };
+  clash(p.sender?.id, "sender.id");
+  clash(p.receiver?.id, "receiver.id");
+  clash(senderCode, "senderCode");
+  clash(receiverCode, "receiverCode");
 
   if (errors.length) return undefined;
   return {
