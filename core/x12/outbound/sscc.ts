@@ -34,7 +34,7 @@ export function buildSscc(parts: { extension: number | string; companyPrefix: st
   return { ok: true, sscc: body + String(gs1CheckDigit(body)) };
 }
 
-/** Whether `s` is 18 digits whose last is the GS1 check digit of the first 17. */
+/** Whether `s` is 18 digits whose last is the GS1 check digit of the first 17, e.g. isValidSscc("376104250021234569") === true. */
 export function isValidSscc(s: string): boolean {
   return /^\d{18}$/.test(s) && gs1CheckDigit(s.slice(0, 17)) === s.charCodeAt(17) - 48;
 }

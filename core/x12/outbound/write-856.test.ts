@@ -49,7 +49,7 @@ function expectWellFormedTree(list: Hl[], levels: string[]) {
 }
 
 describe("write856: ship notice", () => {
-  it("with SSCC: Shipment → Order → Pack (MAN*GM) → Item, parents and counts right in both readers", () => {
+  it("with SSCC: Shipment → Order → Pack (MAN*GM*00<SSCC>) → Item, parents and counts right in both readers", () => {
     const text = textOf(write856(notice, withSscc, { last: null, now }));
     expect(ownRead(text).findings).toEqual([]);
     const ic = x12Read(text);
@@ -61,7 +61,8 @@ describe("write856: ship notice", () => {
     expect(tree.map((h) => h.level).join("")).toBe("SOPIIPIOPI");
     expectWellFormedTree(tree, ["S", "O", "P", "I"]);
     // node-x12's HL paths follow one parent step at a time (its query engine resets on a new parent).
-    expect(x12Query(ic, "HL+P-MAN02")).toEqual([sscc(1), sscc(2), sscc(3)]);
+    // MAN02 under GM is the GS1-128 string: AI 00, then the SSCC.
+    expect(x12Query(ic, "HL+P-MAN02")).toEqual([`00${sscc(1)}`, `00${sscc(2)}`, `00${sscc(3)}`]);
     expect(x12Query(ic, 'MAN02:MAN01["GM"]')).toHaveLength(3);
     expect(x12Query(ic, "HL+P+I-LIN-SN102")).toEqual(["6", "2", "4", "1"]);
     expect(x12Query(ic, "HL+O-PRF01")).toEqual(["PO-1", "PO-2"]);

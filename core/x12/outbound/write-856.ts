@@ -5,15 +5,17 @@
  * - HL*n**S*1 shipment: [TD1*<packaging>*<count>****G*<weight>*<unit>], TD5*B*2*<SCAC>*<mode>*<carrier name>,
  *   [REF*BM bill of lading], [REF*CN carrier reference (PRO / tracking)], DTM*011 shipped, N1*ST, N1*SF loops;
  * - HL*n*<S>*O*1 order: PRF*<PO number>***<PO date>;
- * - HL*n*<O>*P*1 pack, only for partners that need SSCC-18: MAN*GM*<SSCC>;
+ * - HL*n*<O>*P*1 pack, only for partners that need SSCC-18: MAN*GM*00<SSCC>;
  * - HL*n*<O or P>*I*0 item: LIN*<partner's PO1 line id>*<ids…>, SN1**<shipped>*<unit>[**<ordered>*<unit>], [PID*F].
  * CTT*<number of HL segments>*<sum of SN102>.
  * - BSN05 0001 is "Shipment, Order, Packaging, Item", 0004 "Shipment, Order, Item" (element 1005, 4010).
  * - HL02 points at the parent's HL01; HL04 is 1 when children follow, 0 on items.
  * - CTT01 is "the accumulation of the number of HL segments", CTT02 the sum of SN102 (856 notes
  *   in retailers' 4010 guides, e.g. Belk's).
- * - MAN*GM is "SSCC-18 and application identifier"; the SSCC goes in MAN02 as its 18 digits
- *   (check digit verified here). Partners that need SSCC get every item inside a pack.
+ * - MAN01 GM is "SSCC-18 and Application Identifier": MAN02 is the 20-digit GS1-128 string, AI
+ *   "00" then the 18-digit SSCC (Best Buy's 856 guide: "twenty-digit code"; Walmart samples
+ *   read MAN*GM*00…). The check digit is verified here. Partners that need SSCC get every item
+ *   inside a pack.
  * - Without SSCC, the items of packs are merged per line into the order (S/O/I).
  */
 import { listOf, type Build } from "./build";
@@ -138,7 +140,7 @@ function body856(n: ShipNotice, b: Build, now: Date): Seg[] {
         if (sscc && !isValidSscc(sscc)) b.err(`${pp}.sscc`, `${sscc} is not an SSCC-18 (18 digits ending in the GS1 check digit)`);
         if (sscc && ssccs.has(sscc)) b.err(`${pp}.sscc`, `SSCC ${sscc} is on two packs`);
         ssccs.add(sscc);
-        out.push(["MAN", "GM", sscc]);
+        out.push(["MAN", "GM", `00${sscc}`]);
         if (items.length === 0) b.err(`${pp}.items`, "a pack needs at least one item");
         items.forEach((it, ii) => item(it, pack, `${pp}.items[${ii}]`));
       });
