@@ -87,4 +87,19 @@ describe("buildAck", () => {
     expect(ack.find("TA1")[0]).toEqual(["TA1", "000003438", "101127", "1719", "R", "023"]);
     expect(ack.find("IEA")[0]).toEqual(["IEA", "0", "000000012"]);
   });
+  it("does not mirror a letter, digit or space as ISA16: that character would vanish from the 997's own data", () => {
+    for (const component of ["A", "1", " ", ""]) {
+      const ack = readAck(buildAck(input({ separators: { element: "*", component, segment: "~", lineBreak: "\n" } })));
+      expect(ack.separators.component).toBe(">");
+      expect(ack.ids.at(-1)).toBe("IEA");
+      expect(ack.find("AK1")).toEqual([["AK1", "PO", "7"]]);
+    }
+  });
+
+  it("writes no AK2 for a set with neither a readable ST01 nor ST02; AK9 still counts it", () => {
+    const ack = readAck(buildAck(input({ groups: [group({ status: "R", accepted: 0, sets: [{ id: ">", control: "", status: "R", errors: [] }] })] })));
+    expect(ack.find("AK2")).toEqual([]);
+    expect(ack.find("AK5")).toEqual([]);
+    expect(ack.find("AK9")).toEqual([["AK9", "R", "1", "1", "0"]]);
+  });
 });

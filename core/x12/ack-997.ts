@@ -92,6 +92,8 @@ export function buildAck(input: AckInput): string {
     seg("ST", "997", st);
     seg("AK1", g.functionalId, g.control, g.version >= "005010" ? g.version : undefined);
     for (const s of g.sets) {
+      // A set with neither a readable ST01 nor ST02 cannot be named: AK9's counts carry it.
+      if (!clean(s.id) && !clean(s.control)) continue;
       seg("AK2", s.id, s.control);
       writeSegmentNotes(s.errors, seg);
       const codes = [...new Set(s.errors.filter((e) => s.status === "R" ? e.reject : true).map((e) => e.setCode))].slice(0, 5);
@@ -125,8 +127,14 @@ function writeSegmentNotes(errors: readonly SetError[], seg: (...el: Element[]) 
   }
 }
 
+/**
+ * The received delimiters, except an ISA16 we cannot write back: empty, equal to another
+ * delimiter, or a letter, digit or space (mirroring ISA16 "A" would strip every "A" from the
+ * 997's own data, "IEA" included).
+ */
 function ackSeparators(s: Separators): Separators {
-  const component = s.component && s.component !== s.element && s.component !== s.segment ? s.component : s.element === ">" ? ":" : ">";
+  const usable = s.component.length === 1 && !/[A-Za-z0-9\s]/.test(s.component) && s.component !== s.element && s.component !== s.segment;
+  const component = usable ? s.component : s.element === ">" || s.segment === ">" ? (s.element === ":" || s.segment === ":" ? "^" : ":") : ">";
   return { ...s, component };
 }
 

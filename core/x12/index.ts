@@ -10,6 +10,7 @@ import { map850 } from "./map-850";
 import { map846 } from "./map-846";
 import { map944, map945, map947 } from "./map-warehouse";
 import { tokenize } from "./tokenize";
+import { splitInterchanges } from "./transmission";
 import type { EnvelopeError, MapContext, Mapped, Party, Segment, Separators, SetError } from "./types";
 
 export type { EnvelopeError, Party, SetError } from "./types";
@@ -45,6 +46,8 @@ export interface TransactionResult {
   status: SetStatus;
   events: ChannelEvent[];
   errors: SetError[];
+  /** ISA13 of the interchange it came in; set only when processInterchange merged several. */
+  interchange?: string;
 }
 
 export interface InterchangeResult {
@@ -61,6 +64,15 @@ export interface InterchangeResult {
   ack997: string;
   /** ISA13 of `ack997`. */
   ackControlNumber: string;
+  /** Only when processInterchange was given several interchanges: each one's own result. */
+  interchanges?: InterchangeResult[];
+}
+
+export interface TransmissionResult {
+  /** One result per ISA..IEA interchange, in order, each with its own 997/TA1 and control numbers. */
+  interchanges: InterchangeResult[];
+  /** The acknowledgment interchanges one after another: the answer to the whole transmission. */
+  ack997: string;
 }
 
 const MAPPERS: Record<string, (segments: readonly Segment[], ctx: MapContext) => Mapped> = {
@@ -73,16 +85,63 @@ const MAPPERS: Record<string, (segments: readonly Segment[], ctx: MapContext) =>
 
 /**
  * Reads one X12 interchange and answers with canonical events per transaction set plus the 997.
+ *
+ * Given several interchanges (a transmission), it no longer rejects the file: it reads each
+ * one (see processTransmission) and merges the answers. The merged result has `ok` true when
+ * at least one interchange was not rejected (rejected ones contribute no events), `sender` and
+ * `receiver` of the first, `controlNumber` and `ackControlNumber` the ISA13s joined with "+" (so
+ * a re-sent file is a duplicate as a whole, while each set's events still dedupe by their own
+ * business ids), all `errors` and `transactions` in order (each with `interchange`, its ISA13),
+ * `ack997` every acknowledgment interchange one after another, and `interchanges` the parts.
  * @example
  * const r = processInterchange(body, { channel: "acme-edi", now: new Date() });
  * // r.transactions[0].events[0] → { kind: "order", order: { externalId: "08292233294", ... } }
  * // return new Response(r.ack997, { headers: { "content-type": "application/edi-x12" } })
  */
 export function processInterchange(text: string, opts: ProcessOptions): InterchangeResult {
-  let ackControl = 1;
+  const t = processTransmission(text, opts);
+  if (t.interchanges.length === 1) return t.interchanges[0]!;
+  const all = t.interchanges;
+  return {
+    ok: all.some((r) => r.ok),
+    sender: all[0]!.sender,
+    receiver: all[0]!.receiver,
+    controlNumber: all.map((r) => r.controlNumber).join("+"),
+    errors: all.flatMap((r) => r.errors),
+    transactions: all.flatMap((r) => r.transactions.map((tx) => ({ ...tx, interchange: r.controlNumber }))),
+    ack997: t.ack997,
+    ackControlNumber: all.map((r) => r.ackControlNumber).join("+"),
+    interchanges: all,
+  };
+}
+
+/**
+ * Reads a transmission of one or more interchanges (ISA..IEA ISA..IEA, legal X12) and answers
+ * each on its own, as processInterchange answers a single one: a bad interchange is rejected
+ * without touching the others, and each result's (`sender`, `controlNumber`) is that
+ * interchange's duplicate key. The i-th acknowledgment is numbered `opts.controlNumber + i`
+ * (wrapping after 999999999), so reserve as many numbers as `interchanges.length`. Never throws.
+ * @example
+ * const t = processTransmission(body, { channel: "acme-edi", now: new Date(), controlNumber: next });
+ * for (const r of t.interchanges) if (r.ok && !(await seen(r.sender, r.controlNumber))) apply(r.transactions);
+ * return new Response(t.ack997);
+ */
+export function processTransmission(text: string, opts: ProcessOptions): TransmissionResult {
+  let base = 1;
   try {
-    ackControl = ackControlNumber(text, opts);
-    return run(typeof text === "string" ? text : "", opts, ackControl);
+    base = ackControlNumber(text, opts);
+    const interchanges = splitInterchanges(typeof text === "string" ? text : "").map((piece, i) => processOne(piece, opts, ((base - 1 + i) % 999_999_999) + 1));
+    return { interchanges, ack997: interchanges.map((r) => r.ack997).join("") };
+  } catch (e) {
+    const one = processOne("", opts, base, e);
+    return { interchanges: [one], ack997: one.ack997 };
+  }
+}
+
+function processOne(text: string, opts: ProcessOptions, ackControl: number, failure?: unknown): InterchangeResult {
+  try {
+    if (failure !== undefined) throw failure;
+    return run(text, opts, ackControl);
   } catch (e) {
     const why = `internal error reading the interchange: ${e instanceof Error ? e.message : String(e)}`;
     try {

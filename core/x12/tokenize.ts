@@ -35,6 +35,27 @@ export function tokenize(input: string): Tokenized {
 }
 
 function tokenizeIsa(text: string): Tokenized {
+  const d = isaDelimiters(text);
+  if (!d.ok) return d;
+  const { element, component, segment, last } = d;
+  const isa = text.slice(0, last + 1).split(element);
+  const version = (isa[12] ?? "").trim();
+  const isa11 = isa[11] ?? "";
+  const repetition = version >= "00402" && isa11.length === 1 && !/[A-Za-z0-9 ]/.test(isa11) ? isa11 : undefined;
+  const separators: Separators = { element, component, segment, lineBreak: lineBreakAfter(text, segment), ...(repetition ? { repetition } : {}) };
+  return { ok: true, headerless: false, separators, segments: splitSegments(text, separators) };
+}
+
+export type IsaDelimiters =
+  | { ok: true; element: string; component: string; segment: string; /** Index of the ISA's 16th element separator. */ last: number }
+  | Extract<Tokenized, { ok: false }>;
+
+/**
+ * The delimiters of the ISA that `text` starts with: element separator, ISA16 and the segment
+ * terminator ("\n" for line-break terminators). Reads only as far as the ISA and the start of the
+ * next segment, so a caller may pass a window of a longer transmission.
+ */
+export function isaDelimiters(text: string): IsaDelimiters {
   const element = text[3] ?? "";
   if (!element || /[A-Za-z0-9\s]/.test(element)) {
     return { ok: false, code: "022", message: "the ISA element separator is missing or alphanumeric" };
@@ -74,14 +95,7 @@ function tokenizeIsa(text: string): Tokenized {
   if (/[A-Za-z0-9 ]/.test(segment) || segment === element) {
     return { ok: false, code: "004", message: `segment terminator ${JSON.stringify(segment)} is not usable`, isa: partial() };
   }
-  if (isBreak(segment)) segment = "\n";
-
-  const isa = text.slice(0, last + 1).split(element);
-  const version = (isa[12] ?? "").trim();
-  const isa11 = isa[11] ?? "";
-  const repetition = version >= "00402" && isa11.length === 1 && !/[A-Za-z0-9 ]/.test(isa11) ? isa11 : undefined;
-  const separators: Separators = { element, component, segment, lineBreak: lineBreakAfter(text, segment), ...(repetition ? { repetition } : {}) };
-  return { ok: true, headerless: false, separators, segments: splitSegments(text, separators) };
+  return { ok: true, element, component, segment: isBreak(segment) ? "\n" : segment, last };
 }
 
 function tokenizeHeaderless(text: string): Tokenized {
