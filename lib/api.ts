@@ -23,6 +23,12 @@ export const declaredRoutes: RouteConfig[] = [];
 
 const honoPath = (p: string) => p.replace(/\{([^}]+)\}/g, ":$1");
 
+/** Declares a route that another Worker serves (availability), so the one document lists it. */
+export function declare(spec: RouteConfig): void {
+  declaredRoutes.push(spec);
+  docs.openAPIRegistry.registerPath(spec);
+}
+
 /** Declares a route in the API document and mounts its handlers on `app`. */
 export function route(app: Hono<AppEnv>, spec: RouteConfig, ...handlers: MiddlewareHandler<AppEnv>[]): void {
   declaredRoutes.push(spec);

@@ -8,23 +8,20 @@
  * instead. Each item says which: `source: "cache" | "authoritative"`, and `asOf`.
  */
 import { Hono, type Context } from "hono";
-import { z } from "zod";
 import type { PolicyOrDefault } from "../../core/inventory/policy";
 import type { Env } from "../../lib/env";
-import { notFound, onError, parseJsonBody, ProblemError, requireScope, type AppEnv } from "../../lib/http";
+import { route } from "../../lib/api";
+import { notFound, onError, param, parseJsonBody, ProblemError, requireScope, type AppEnv } from "../../lib/http";
 import { availabilityKey } from "../../core/keys";
 import type { Projected } from "../../durable-objects/inventory/projector";
 import { loadPolicy } from "../../lib/policies";
+import { batchRoute, channelSchema as channel, querySchema, singleRoute, skuSchema as sku } from "./routes";
 
 export type AvailabilityItem = Projected & { source: "cache" | "authoritative" };
 
-const MAX_SKUS = 100;
 /** Seconds a client may reuse a comfortable (cached) figure; low-stock answers must be revalidated. */
 const CACHE_MAX_AGE = 5;
 
-const sku = z.string().trim().min(1).max(120);
-const channel = z.string().trim().min(1).max(100);
-const querySchema = z.strictObject({ channel, skus: z.array(sku).min(1).max(MAX_SKUS) });
 
 const threshold = (env: Env) => {
   const n = Number(env.LOW_STOCK_THRESHOLD ?? "5");
@@ -90,15 +87,15 @@ app.onError(onError);
 app.notFound(notFound);
 app.use("/v1/availability/*", requireScope("availability:read"));
 
-app.post("/v1/availability/query", async (c) => {
+route(app, batchRoute, async (c) => {
   const { data } = await parseJsonBody(c, querySchema);
   const policy = lazyPolicy(c.env, data.channel);
   const items = await lookupMany(c.env, data.channel, [...new Set(data.skus)], policy);
   return answer(c, { items }, items);
 });
 
-app.get("/v1/availability/:sku", async (c) => {
-  const s = sku.safeParse(c.req.param("sku"));
+route(app, singleRoute, async (c) => {
+  const s = sku.safeParse(param(c, "sku"));
   const ch = channel.safeParse(c.req.query("channel") ?? "");
   const errors = [
     ...(s.success ? [] : [{ path: "sku", message: "must be 1–120 characters" }]),

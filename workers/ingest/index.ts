@@ -13,6 +13,7 @@ import { webhookRoutes } from "./routes/webhooks";
 import { ediRoutes } from "./routes/edi";
 import { shipmentRoutes } from "./routes/shipments";
 import { inventoryRoutes } from "./routes/inventory";
+import { metaRoutes } from "./routes/meta";
 
 export { TransactionDO } from "../../durable-objects/order/transaction-do";
 export { InventoryDO } from "../../durable-objects/inventory/inventory-do";
@@ -22,15 +23,9 @@ export const app = new Hono<AppEnv>();
 app.onError(onError);
 app.notFound(notFound);
 
-app.get("/", (c) => c.json({ service: "switchyard", docs: "see README.md", ops: "/ops" }));
-app.get("/healthz", (c) => c.json({ ok: true }));
-app.route("/v1/admin", adminRoutes);
-app.route("/v1/orders", orderRoutes);
-app.route("/v1/webhooks", webhookRoutes);
-app.route("/v1/edi", ediRoutes);
-app.route("/", opsRoutes);
-app.route("/", shipmentRoutes);
-app.route("/v1/inventory", inventoryRoutes);
+// Every route file declares its routes with their full paths (lib/api.ts), so the document and
+// the router cannot disagree.
+for (const routes of [metaRoutes, adminRoutes, orderRoutes, webhookRoutes, ediRoutes, opsRoutes, shipmentRoutes, inventoryRoutes]) app.route("/", routes);
 app.all("/v1/availability/*", async (c) => {
   if (!c.env.AVAILABILITY) return notFound(c);
   return c.env.AVAILABILITY.fetch(c.req.raw);

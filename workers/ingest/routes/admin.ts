@@ -14,7 +14,8 @@ import { getConnection, listConnections, rotateConnectionSecret, upsertConnectio
 import { getPolicyRow, listPolicyRows, upsertPolicy } from "../../../db/policies";
 import { deleteSubscription, listSubscriptions, upsertSubscription } from "../../../db/subscriptions";
 import { CONNECTION_KINDS, forgetConnection, maskSettings, sealSettings } from "../../../lib/connections";
-import { parseJsonBody, ProblemError, requireAdmin, validate, type AppEnv } from "../../../lib/http";
+import { createRoute, json, problems, route } from "../../../lib/api";
+import { param, parseJsonBody, ProblemError, requireAdmin, validate, type AppEnv } from "../../../lib/http";
 import { newId } from "../../../lib/ids";
 import { forgetPolicy } from "../../../lib/policies";
 import { outboundUrl } from "../../../lib/outbound";
@@ -53,93 +54,283 @@ const connectionView = (r: ConnectionRow) => ({
   updatedAt: r.updatedAt,
 });
 
+const connectionSchema = z.object({
+  id: z.string(),
+  kind: z.enum(CONNECTION_KINDS),
+  name: z.string().nullable(),
+  channel: z.string(),
+  settings: z.record(z.string(), z.unknown()).describe('Secret-like settings read back as "(set)"'),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+const keySchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  prefix: z.string(),
+  scopes: z.array(z.string()),
+  ratePerMinute: z.number().int().nullable(),
+  createdAt: z.string(),
+  revokedAt: z.string().nullable(),
+});
+const policyView = z.object({ channel: z.string(), policy: channelPolicySchema, updatedAt: z.string().optional() });
+const subscriptionView = z.object({
+  id: z.string(),
+  url: z.string(),
+  events: z.array(z.string()),
+  createdAt: z.string().optional(),
+  updatedAt: z.string().optional(),
+});
+const items = <T extends z.ZodType>(schema: T) => z.object({ items: z.array(schema) });
+const jsonBody = (schema: z.ZodType) => ({ body: { content: { "application/json": { schema } }, required: true } });
+const id = (name = "id") => ({ params: z.object({ [name]: idParam }) });
+const admin = { security: [{ bearer: [] }], tags: ["admin"] };
+const writeProblems = problems("validation-failed", "unauthorized", "payload-too-large", "unsupported-media-type");
+
 export const adminRoutes = new Hono<AppEnv>();
-adminRoutes.use("*", requireAdmin);
+adminRoutes.use("/v1/admin/*", requireAdmin);
 
-adminRoutes.put("/connections/:id", async (c) => {
-  const id = validate(idParam, c.req.param("id"));
-  const { data } = await parseJsonBody(c, connectionBody);
-  const settings = data.settings ?? {};
-  const channel = typeof settings.channel === "string" && settings.channel ? settings.channel : id;
-  validate(z.object({ channel: idParam }), { channel });
-  for (const [k, v] of Object.entries(settings)) if (isUrlSetting(k)) outboundUrl(c.env, v, `settings.${k}`);
-  const now = new Date().toISOString();
-  const { existed, row } = await upsertConnection(c.env.DB, {
-    id,
-    kind: data.kind,
-    name: data.name ?? null,
-    channel,
-    secretEnc: await encryptSecret(c.env.SECRETS_KEY, data.secret),
-    settings: await sealSettings(c.env.SECRETS_KEY, { ...settings, channel }),
-    updatedAt: now,
-  });
-  forgetConnection(id);
-  return c.json(connectionView(row), existed ? 200 : 201);
-});
-
-adminRoutes.post("/connections/:id/rotate", async (c) => {
-  const id = validate(idParam, c.req.param("id"));
-  const { data } = await parseJsonBody(c, z.strictObject({ secret }));
-  const row = await rotateConnectionSecret(c.env.DB, id, await encryptSecret(c.env.SECRETS_KEY, data.secret), new Date().toISOString());
-  if (!row) throw new ProblemError(404, "Not found", `No connection ${id}.`);
-  forgetConnection(id);
-  return c.json(connectionView(row));
-});
-
-adminRoutes.get("/connections", async (c) => c.json({ items: (await listConnections(c.env.DB)).map(connectionView) }));
-
-adminRoutes.get("/connections/:id", async (c) => {
-  const row = await getConnection(c.env.DB, c.req.param("id"));
-  if (!row) throw new ProblemError(404, "Not found", `No connection ${c.req.param("id")}.`);
-  return c.json(connectionView(row));
-});
-
-adminRoutes.post("/api-keys", async (c) => {
-  const { data } = await parseJsonBody(c, apiKeyBody);
-  const id = newId("key");
-  const key = data.key ?? `sy_${toBase64(crypto.getRandomValues(new Uint8Array(24))).replace(/[+/=]/g, "")}`;
-  const inserted = await insertKey(c.env.DB, { id, name: data.name, keyHash: await sha256Hex(key), prefix: key.slice(0, 7), scopes: data.scopes, ratePerMinute: data.ratePerMinute ?? null, createdAt: new Date().toISOString() });
-  if (!inserted) throw new ProblemError(409, "Conflict", "That key is already registered.");
-  return c.json({ id, key, name: data.name, scopes: data.scopes }, 201);
-});
-
-adminRoutes.get("/api-keys", async (c) => c.json({ items: await listKeys(c.env.DB) }));
-
-adminRoutes.delete("/api-keys/:id", async (c) => {
-  if (!(await revokeKey(c.env.DB, c.req.param("id"), new Date().toISOString()))) throw new ProblemError(404, "Not found", `No API key ${c.req.param("id")}.`);
-  return c.json({ id: c.req.param("id"), revoked: true });
-});
-
-adminRoutes.put("/channels/:channel/policy", async (c) => {
-  const channel = validate(idParam, c.req.param("channel"));
-  const { data } = await parseJsonBody(c, channelPolicySchema);
-  await upsertPolicy(c.env.DB, channel, data, new Date().toISOString());
-  forgetPolicy(channel);
-  return c.json({ channel, policy: data });
-});
-
-adminRoutes.get("/channels/:channel/policy", async (c) => {
-  const row = await getPolicyRow(c.env.DB, c.req.param("channel"));
-  if (!row) throw new ProblemError(404, "Not found", `No policy for channel ${c.req.param("channel")}.`);
-  return c.json({ channel: row.channel, policy: row.policy, updatedAt: row.updatedAt });
-});
-
-adminRoutes.get("/channels", async (c) => c.json({ items: (await listPolicyRows(c.env.DB)).map((r) => ({ channel: r.channel, policy: r.policy, updatedAt: r.updatedAt })) }));
-
-adminRoutes.put("/subscriptions/:id", async (c) => {
-  const id = validate(idParam, c.req.param("id"));
-  const { data } = await parseJsonBody(c, subscriptionBody);
-  const url = outboundUrl(c.env, data.url, "url");
-  const now = new Date().toISOString();
-  await upsertSubscription(c.env.DB, { id, url, secretEnc: await encryptSecret(c.env.SECRETS_KEY, data.secret), events: data.events, updatedAt: now });
-  return c.json({ id, url, events: data.events });
-});
-
-adminRoutes.get("/subscriptions", async (c) =>
-  c.json({ items: (await listSubscriptions(c.env.DB)).map((r) => ({ id: r.id, url: r.url, events: r.events, createdAt: r.createdAt, updatedAt: r.updatedAt })) }),
+route(
+  adminRoutes,
+  createRoute({
+    method: "put",
+    path: "/v1/admin/connections/{id}",
+    summary: "Create or replace a channel connection (its secret is sealed, never read back)",
+    ...admin,
+    ...{
+      request: { ...id(), ...jsonBody(connectionBody) },
+      responses: { 201: json(connectionSchema, "Created"), 200: json(connectionSchema, "Replaced"), ...writeProblems },
+    },
+  }),
+  async (c) => {
+    const id = validate(idParam, param(c, "id"));
+    const { data } = await parseJsonBody(c, connectionBody);
+    const settings = data.settings ?? {};
+    const channel = typeof settings.channel === "string" && settings.channel ? settings.channel : id;
+    validate(z.object({ channel: idParam }), { channel });
+    for (const [k, v] of Object.entries(settings)) if (isUrlSetting(k)) outboundUrl(c.env, v, `settings.${k}`);
+    const now = new Date().toISOString();
+    const { existed, row } = await upsertConnection(c.env.DB, {
+      id,
+      kind: data.kind,
+      name: data.name ?? null,
+      channel,
+      secretEnc: await encryptSecret(c.env.SECRETS_KEY, data.secret),
+      settings: await sealSettings(c.env.SECRETS_KEY, { ...settings, channel }),
+      updatedAt: now,
+    });
+    forgetConnection(id);
+    return c.json(connectionView(row), existed ? 200 : 201);
+  },
 );
 
-adminRoutes.delete("/subscriptions/:id", async (c) => {
-  if (!(await deleteSubscription(c.env.DB, c.req.param("id")))) throw new ProblemError(404, "Not found", `No subscription ${c.req.param("id")}.`);
-  return c.json({ id: c.req.param("id"), deleted: true });
-});
+route(
+  adminRoutes,
+  createRoute({
+    method: "post",
+    path: "/v1/admin/connections/{id}/rotate",
+    summary: "Rotate a connection's secret",
+    ...admin,
+    ...{
+      request: { ...id(), ...jsonBody(z.strictObject({ secret })) },
+      responses: { 200: json(connectionSchema, "Rotated"), ...writeProblems, ...problems("not-found") },
+    },
+  }),
+  async (c) => {
+    const id = validate(idParam, param(c, "id"));
+    const { data } = await parseJsonBody(c, z.strictObject({ secret }));
+    const row = await rotateConnectionSecret(c.env.DB, id, await encryptSecret(c.env.SECRETS_KEY, data.secret), new Date().toISOString());
+    if (!row) throw new ProblemError(404, "Not found", `No connection ${id}.`);
+    forgetConnection(id);
+    return c.json(connectionView(row));
+  },
+);
+
+route(
+  adminRoutes,
+  createRoute({
+    method: "get",
+    path: "/v1/admin/connections",
+    summary: "List connections",
+    ...admin,
+    ...{ responses: { 200: json(items(connectionSchema), "Connections"), ...problems("unauthorized") } },
+  }),
+  async (c) => c.json({ items: (await listConnections(c.env.DB)).map(connectionView) }),
+);
+
+route(
+  adminRoutes,
+  createRoute({
+    method: "get",
+    path: "/v1/admin/connections/{id}",
+    summary: "One connection",
+    ...admin,
+    ...{ request: id(), responses: { 200: json(connectionSchema, "The connection"), ...problems("unauthorized", "not-found") } },
+  }),
+  async (c) => {
+    const row = await getConnection(c.env.DB, param(c, "id"));
+    if (!row) throw new ProblemError(404, "Not found", `No connection ${param(c, "id")}.`);
+    return c.json(connectionView(row));
+  },
+);
+
+route(
+  adminRoutes,
+  createRoute({
+    method: "post",
+    path: "/v1/admin/api-keys",
+    summary: "Create an API key (shown once, stored as a hash)",
+    ...admin,
+    ...{
+      request: jsonBody(apiKeyBody),
+      responses: {
+        201: json(z.object({ id: z.string(), key: z.string(), name: z.string(), scopes: z.array(z.string()) }), "Created: the key is in this answer only"),
+        ...writeProblems,
+        ...problems("conflict"),
+      },
+    },
+  }),
+  async (c) => {
+    const { data } = await parseJsonBody(c, apiKeyBody);
+    const id = newId("key");
+    const key = data.key ?? `sy_${toBase64(crypto.getRandomValues(new Uint8Array(24))).replace(/[+/=]/g, "")}`;
+    const inserted = await insertKey(c.env.DB, {
+      id,
+      name: data.name,
+      keyHash: await sha256Hex(key),
+      prefix: key.slice(0, 7),
+      scopes: data.scopes,
+      ratePerMinute: data.ratePerMinute ?? null,
+      createdAt: new Date().toISOString(),
+    });
+    if (!inserted) throw new ProblemError(409, "Conflict", "That key is already registered.");
+    return c.json({ id, key, name: data.name, scopes: data.scopes }, 201);
+  },
+);
+
+route(
+  adminRoutes,
+  createRoute({
+    method: "get",
+    path: "/v1/admin/api-keys",
+    summary: "List API keys (never the keys themselves)",
+    ...admin,
+    ...{ responses: { 200: json(items(keySchema), "Keys"), ...problems("unauthorized") } },
+  }),
+  async (c) => c.json({ items: await listKeys(c.env.DB) }),
+);
+
+route(
+  adminRoutes,
+  createRoute({
+    method: "delete",
+    path: "/v1/admin/api-keys/{id}",
+    summary: "Revoke an API key: it stops working at once",
+    ...admin,
+    ...{
+      request: { params: z.object({ id: z.string() }) },
+      responses: { 200: json(z.object({ id: z.string(), revoked: z.literal(true) }), "Revoked"), ...problems("unauthorized", "not-found") },
+    },
+  }),
+  async (c) => {
+    if (!(await revokeKey(c.env.DB, param(c, "id"), new Date().toISOString()))) throw new ProblemError(404, "Not found", `No API key ${param(c, "id")}.`);
+    return c.json({ id: param(c, "id"), revoked: true });
+  },
+);
+
+route(
+  adminRoutes,
+  createRoute({
+    method: "put",
+    path: "/v1/admin/channels/{channel}/policy",
+    summary: "Set a channel's policy (locations, exposure controls, pool, backorder)",
+    ...admin,
+    ...{ request: { ...id("channel"), ...jsonBody(channelPolicySchema) }, responses: { 200: json(policyView, "Saved"), ...writeProblems } },
+  }),
+  async (c) => {
+    const channel = validate(idParam, param(c, "channel"));
+    const { data } = await parseJsonBody(c, channelPolicySchema);
+    await upsertPolicy(c.env.DB, channel, data, new Date().toISOString());
+    forgetPolicy(channel);
+    return c.json({ channel, policy: data });
+  },
+);
+
+route(
+  adminRoutes,
+  createRoute({
+    method: "get",
+    path: "/v1/admin/channels/{channel}/policy",
+    summary: "A channel's policy",
+    ...admin,
+    ...{ request: { params: z.object({ channel: z.string() }) }, responses: { 200: json(policyView, "The policy"), ...problems("unauthorized", "not-found") } },
+  }),
+  async (c) => {
+    const row = await getPolicyRow(c.env.DB, param(c, "channel"));
+    if (!row) throw new ProblemError(404, "Not found", `No policy for channel ${param(c, "channel")}.`);
+    return c.json({ channel: row.channel, policy: row.policy, updatedAt: row.updatedAt });
+  },
+);
+
+route(
+  adminRoutes,
+  createRoute({
+    method: "get",
+    path: "/v1/admin/channels",
+    summary: "Every channel policy",
+    ...admin,
+    ...{ responses: { 200: json(items(policyView), "Policies"), ...problems("unauthorized") } },
+  }),
+  async (c) => c.json({ items: (await listPolicyRows(c.env.DB)).map((r) => ({ channel: r.channel, policy: r.policy, updatedAt: r.updatedAt })) }),
+);
+
+route(
+  adminRoutes,
+  createRoute({
+    method: "put",
+    path: "/v1/admin/subscriptions/{id}",
+    summary: "Create or replace an outbound event subscription",
+    ...admin,
+    ...{ request: { ...id(), ...jsonBody(subscriptionBody) }, responses: { 200: json(subscriptionView, "Saved"), ...writeProblems } },
+  }),
+  async (c) => {
+    const id = validate(idParam, param(c, "id"));
+    const { data } = await parseJsonBody(c, subscriptionBody);
+    const url = outboundUrl(c.env, data.url, "url");
+    const now = new Date().toISOString();
+    await upsertSubscription(c.env.DB, { id, url, secretEnc: await encryptSecret(c.env.SECRETS_KEY, data.secret), events: data.events, updatedAt: now });
+    return c.json({ id, url, events: data.events });
+  },
+);
+
+route(
+  adminRoutes,
+  createRoute({
+    method: "get",
+    path: "/v1/admin/subscriptions",
+    summary: "List subscriptions",
+    ...admin,
+    ...{ responses: { 200: json(items(subscriptionView), "Subscriptions"), ...problems("unauthorized") } },
+  }),
+  async (c) =>
+    c.json({
+      items: (await listSubscriptions(c.env.DB)).map((r) => ({ id: r.id, url: r.url, events: r.events, createdAt: r.createdAt, updatedAt: r.updatedAt })),
+    }),
+);
+
+route(
+  adminRoutes,
+  createRoute({
+    method: "delete",
+    path: "/v1/admin/subscriptions/{id}",
+    summary: "Delete a subscription",
+    ...admin,
+    ...{
+      request: { params: z.object({ id: z.string() }) },
+      responses: { 200: json(z.object({ id: z.string(), deleted: z.literal(true) }), "Deleted"), ...problems("unauthorized", "not-found") },
+    },
+  }),
+  async (c) => {
+    if (!(await deleteSubscription(c.env.DB, param(c, "id")))) throw new ProblemError(404, "Not found", `No subscription ${param(c, "id")}.`);
+    return c.json({ id: param(c, "id"), deleted: true });
+  },
+);

@@ -24,7 +24,11 @@ const batchSchema = z.strictObject({
         if (e.type === "snapshot" && !e.quantities) ctx.addIssue({ code: "custom", path: ["quantities"], message: "a snapshot carries quantities" });
         if (!e.quantities && !e.delta) ctx.addIssue({ code: "custom", path: ["delta"], message: "an event carries quantities or a delta" });
         for (const f of unownedFigures(e))
-          ctx.addIssue({ code: "custom", path: [e.quantities && f in e.quantities ? "quantities" : "delta", f], message: `${f} is owned by ${FIGURE_OWNERS[f].join(" or ")}, not ${e.source}` });
+          ctx.addIssue({
+            code: "custom",
+            path: [e.quantities && f in e.quantities ? "quantities" : "delta", f],
+            message: `${f} is owned by ${FIGURE_OWNERS[f].join(" or ")}, not ${e.source}`,
+          });
       }),
     )
     .min(1)
@@ -43,17 +47,20 @@ route(
     summary: "Stock facts from the ERP, a WMS or a 3PL (inventory:write); a snapshot's asOf is its watermark",
     security: [{ bearer: [] }],
     request: { body: { content: { "application/json": { schema: batchSchema } }, required: true } },
-    responses: { 202: json(eventsAnswer, "Applied by each SKU's authority, deduped by eventId"), ...problems("validation-failed", "unauthorized", "forbidden", "payload-too-large", "unsupported-media-type") },
+    responses: {
+      202: json(eventsAnswer, "Applied by each SKU's authority, deduped by eventId"),
+      ...problems("validation-failed", "unauthorized", "forbidden", "payload-too-large", "unsupported-media-type"),
+    },
   }),
   requireScope("inventory:write"),
   async (c) => {
-  const { data } = await parseJsonBody(c, batchSchema);
-  const bySku = new Map<string, typeof data.events>();
-  for (const e of data.events) bySku.set(e.sku, [...(bySku.get(e.sku) ?? []), e]);
-  // Each SKU's call is idempotent (eventIds), so retrying one, or the partner re-sending all, is safe.
-  const outcomes = (await Promise.all([...bySku].map(([sku, events]) => withRetry(c.env, sku, (s) => s.applyEvents(events))))).flat();
-  const count = (o: string) => outcomes.filter((x) => x === o).length;
-  return c.json({ accepted: count("accepted"), duplicates: count("duplicate"), stale: count("stale") }, 202);
+    const { data } = await parseJsonBody(c, batchSchema);
+    const bySku = new Map<string, typeof data.events>();
+    for (const e of data.events) bySku.set(e.sku, [...(bySku.get(e.sku) ?? []), e]);
+    // Each SKU's call is idempotent (eventIds), so retrying one, or the partner re-sending all, is safe.
+    const outcomes = (await Promise.all([...bySku].map(([sku, events]) => withRetry(c.env, sku, (s) => s.applyEvents(events))))).flat();
+    const count = (o: string) => outcomes.filter((x) => x === o).length;
+    return c.json({ accepted: count("accepted"), duplicates: count("duplicate"), stale: count("stale") }, 202);
   },
 );
 
@@ -65,12 +72,18 @@ route(
     summary: "Every figure a SKU's authority holds (ops:read)",
     security: [{ bearer: [] }],
     request: { params: z.object({ sku: z.string().max(120) }) },
-    responses: { 200: json(z.object({ sku: z.string().nullable(), locations: z.array(z.record(z.string(), z.unknown())), channels: z.record(z.string(), z.number()) }).loose(), "Positions, holds, free and sellable per location; held per channel; projections"), ...problems("validation-failed", "unauthorized", "forbidden") },
+    responses: {
+      200: json(
+        z.object({ sku: z.string().nullable(), locations: z.array(z.record(z.string(), z.unknown())), channels: z.record(z.string(), z.number()) }).loose(),
+        "Positions, holds, free and sellable per location; held per channel; projections",
+      ),
+      ...problems("validation-failed", "unauthorized", "forbidden"),
+    },
   }),
   requireScope("ops:read"),
   async (c) => {
-  const sku = param(c, "sku");
-  if (sku.length > 120) throw new ProblemError(400, "Validation failed", "sku is too long.", [{ path: "sku", message: "at most 120 characters" }]);
-  return c.json(await c.env.INVENTORY.getByName(sku).state());
+    const sku = param(c, "sku");
+    if (sku.length > 120) throw new ProblemError(400, "Validation failed", "sku is too long.", [{ path: "sku", message: "at most 120 characters" }]);
+    return c.json(await c.env.INVENTORY.getByName(sku).state());
   },
 );

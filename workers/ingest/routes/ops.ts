@@ -9,7 +9,8 @@ import { countOpenExceptions, openExceptions } from "../../../db/exceptions";
 import { confirmedWithoutErpId, countOrdersBy, exceptionOrders, stuckOrders } from "../../../db/orders";
 import { syncLagSince } from "../../../db/availability";
 import { replayDeadLetter } from "../../../jobs/dead-letters";
-import { requireScope, ProblemError, validate, type AppEnv } from "../../../lib/http";
+import { createRoute, json, problems, route } from "../../../lib/api";
+import { param, requireScope, ProblemError, validate, type AppEnv } from "../../../lib/http";
 import { orderStubById } from "../../../lib/orders";
 import { dashboardHtml } from "./ops-dashboard";
 
@@ -17,13 +18,50 @@ export const opsRoutes = new Hono<AppEnv>();
 
 // The page is self-contained: no third-party origin, no framing by other sites.
 const PAGE_HEADERS = {
-  "content-security-policy": "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+  "content-security-policy":
+    "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
   "x-frame-options": "DENY",
   "x-content-type-options": "nosniff",
   "referrer-policy": "no-referrer",
 };
 
-opsRoutes.get("/ops", (c) => c.html(dashboardHtml, 200, PAGE_HEADERS));
+const ops = { security: [{ bearer: [] }], tags: ["ops"] };
+const listQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(100), filter: z.string().max(200).optional() });
+const deadLetterQuery = listQuery.extend({ state: z.enum(["open", "replayed", "all"]).default("all") });
+const counts = z.record(z.string(), z.number());
+const summarySchema = z.object({
+  orders: z.object({ total: z.number(), byStatus: counts }),
+  dispatch: counts,
+  deadLetters: z.object({ total: z.number(), open: z.number() }),
+  exceptions: z.object({ open: z.number() }),
+  availabilitySyncLagMs: z.object({ projections: z.number(), avg: z.number().nullable(), max: z.number().nullable() }),
+  at: z.string(),
+});
+const exceptionItem = z.object({ id: z.string(), kind: z.string(), orderId: z.string().nullable(), reason: z.string(), at: z.string() }).loose();
+const deadLetterItem = z.object({
+  id: z.string(),
+  queue: z.string(),
+  kind: z.string(),
+  orderId: z.string().nullable(),
+  reason: z.string(),
+  attempts: z.number(),
+  createdAt: z.string(),
+  replayedAt: z.string().nullable(),
+  replayCount: z.number(),
+});
+const replayAnswer = z.object({ id: z.string(), kind: z.string(), orderId: z.string().nullable(), replayed: z.boolean(), dryRun: z.boolean().optional() });
+
+route(
+  opsRoutes,
+  createRoute({
+    method: "get",
+    path: "/ops",
+    summary: "The operations dashboard (HTML; paste an ops:read key or the admin token)",
+    tags: ["ops"],
+    responses: { 200: { description: "The page", content: { "text/html": { schema: z.string() } } } },
+  }),
+  async (c) => c.html(dashboardHtml, 200, PAGE_HEADERS),
+);
 
 async function summary(env: AppEnv["Bindings"]) {
   const [orders, dispatch, dead, exc, lag] = await Promise.all([
@@ -43,65 +81,158 @@ async function summary(env: AppEnv["Bindings"]) {
   };
 }
 
-opsRoutes.get("/v1/ops/summary", requireScope("ops:read"), async (c) => c.json(await summary(c.env)));
+route(
+  opsRoutes,
+  createRoute({
+    method: "get",
+    path: "/v1/ops/summary",
+    summary: "Orders, hand-off, dead letters, exceptions and sync lag (ops:read)",
+    ...ops,
+    responses: { 200: json(summarySchema, "The figures now"), ...problems("unauthorized", "forbidden") },
+  }),
+  requireScope("ops:read"),
+  async (c) => c.json(await summary(c.env)),
+);
 
-opsRoutes.get("/metrics", requireScope("ops:read"), async (c) => {
-  const s = await summary(c.env);
-  const lines = [
-    "# HELP switchyard_orders Orders by status.",
-    "# TYPE switchyard_orders gauge",
-    ...Object.entries(s.orders.byStatus).map(([k, v]) => `switchyard_orders{status="${k}"} ${v}`),
-    "# HELP switchyard_dispatch Orders by ERP hand-off state.",
-    "# TYPE switchyard_dispatch gauge",
-    ...Object.entries(s.dispatch).map(([k, v]) => `switchyard_dispatch{state="${k}"} ${v}`),
-    "# HELP switchyard_dead_letters_open Dead letters not yet replayed.",
-    "# TYPE switchyard_dead_letters_open gauge",
-    `switchyard_dead_letters_open ${s.deadLetters.open}`,
-    "# HELP switchyard_exceptions_open Open exceptions (quarantined events and orders in exception).",
-    "# TYPE switchyard_exceptions_open gauge",
-    `switchyard_exceptions_open ${s.exceptions.open}`,
-    "# HELP switchyard_availability_sync_lag_ms Source fact time to availability projection written, last hour.",
-    "# TYPE switchyard_availability_sync_lag_ms gauge",
-    `switchyard_availability_sync_lag_ms{stat="avg"} ${s.availabilitySyncLagMs.avg ?? 0}`,
-    `switchyard_availability_sync_lag_ms{stat="max"} ${s.availabilitySyncLagMs.max ?? 0}`,
-  ];
-  return c.text(lines.join("\n") + "\n", 200, { "content-type": "text/plain; version=0.0.4" });
-});
+route(
+  opsRoutes,
+  createRoute({
+    method: "get",
+    path: "/metrics",
+    summary: "Prometheus text (ops:read)",
+    ...ops,
+    responses: {
+      200: { description: "Prometheus exposition format 0.0.4", content: { "text/plain": { schema: z.string() } } },
+      ...problems("unauthorized", "forbidden"),
+    },
+  }),
+  requireScope("ops:read"),
+  async (c) => {
+    const s = await summary(c.env);
+    const lines = [
+      "# HELP switchyard_orders Orders by status.",
+      "# TYPE switchyard_orders gauge",
+      ...Object.entries(s.orders.byStatus).map(([k, v]) => `switchyard_orders{status="${k}"} ${v}`),
+      "# HELP switchyard_dispatch Orders by ERP hand-off state.",
+      "# TYPE switchyard_dispatch gauge",
+      ...Object.entries(s.dispatch).map(([k, v]) => `switchyard_dispatch{state="${k}"} ${v}`),
+      "# HELP switchyard_dead_letters_open Dead letters not yet replayed.",
+      "# TYPE switchyard_dead_letters_open gauge",
+      `switchyard_dead_letters_open ${s.deadLetters.open}`,
+      "# HELP switchyard_exceptions_open Open exceptions (quarantined events and orders in exception).",
+      "# TYPE switchyard_exceptions_open gauge",
+      `switchyard_exceptions_open ${s.exceptions.open}`,
+      "# HELP switchyard_availability_sync_lag_ms Source fact time to availability projection written, last hour.",
+      "# TYPE switchyard_availability_sync_lag_ms gauge",
+      `switchyard_availability_sync_lag_ms{stat="avg"} ${s.availabilitySyncLagMs.avg ?? 0}`,
+      `switchyard_availability_sync_lag_ms{stat="max"} ${s.availabilitySyncLagMs.max ?? 0}`,
+    ];
+    return c.text(lines.join("\n") + "\n", 200, { "content-type": "text/plain; version=0.0.4" });
+  },
+);
 
-const listQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(100), filter: z.string().max(200).optional() });
+route(
+  opsRoutes,
+  createRoute({
+    method: "get",
+    path: "/v1/ops/exceptions",
+    summary: "Open exceptions: quarantined deliveries, hydration failures, orders in exception (ops:read)",
+    ...ops,
+    request: { query: listQuery },
+    responses: { 200: json(z.object({ items: z.array(exceptionItem) }), "Newest first"), ...problems("validation-failed", "unauthorized", "forbidden") },
+  }),
+  requireScope("ops:read"),
+  async (c) => {
+    const q = validate(listQuery, c.req.query());
+    const [recorded, orders] = await Promise.all([openExceptions(c.env.DB, q.filter ?? "", q.limit), exceptionOrders(c.env.DB, q.filter ?? "", q.limit)]);
+    const items = [
+      ...recorded.map((r) => ({
+        id: r.id,
+        kind: r.kind,
+        orderId: r.orderId,
+        connectionId: r.connectionId,
+        reason: r.reason,
+        detail: r.detail,
+        at: r.createdAt,
+      })),
+      ...orders.map((o) => ({
+        id: o.id,
+        kind: `order.${o.reason ?? "exception"}`,
+        orderId: o.id,
+        channel: o.channel,
+        externalId: o.externalId,
+        reason: o.detail ?? o.reason ?? "",
+        at: o.updatedAt,
+      })),
+    ].sort((a, b) => (a.at < b.at ? 1 : -1));
+    return c.json({ items });
+  },
+);
 
-opsRoutes.get("/v1/ops/exceptions", requireScope("ops:read"), async (c) => {
-  const q = validate(listQuery, c.req.query());
-  const [recorded, orders] = await Promise.all([openExceptions(c.env.DB, q.filter ?? "", q.limit), exceptionOrders(c.env.DB, q.filter ?? "", q.limit)]);
-  const items = [
-    ...recorded.map((r) => ({ id: r.id, kind: r.kind, orderId: r.orderId, connectionId: r.connectionId, reason: r.reason, detail: r.detail, at: r.createdAt })),
-    ...orders.map((o) => ({ id: o.id, kind: `order.${o.reason ?? "exception"}`, orderId: o.id, channel: o.channel, externalId: o.externalId, reason: o.detail ?? o.reason ?? "", at: o.updatedAt })),
-  ].sort((a, b) => (a.at < b.at ? 1 : -1));
-  return c.json({ items });
-});
+route(
+  opsRoutes,
+  createRoute({
+    method: "get",
+    path: "/v1/ops/dead-letters",
+    summary: "Work that exhausted its retries (ops:read)",
+    ...ops,
+    request: { query: deadLetterQuery },
+    responses: { 200: json(z.object({ items: z.array(deadLetterItem) }), "Newest first"), ...problems("validation-failed", "unauthorized", "forbidden") },
+  }),
+  requireScope("ops:read"),
+  async (c) => {
+    const q = validate(deadLetterQuery, c.req.query());
+    return c.json({ items: await listDeadLetters(c.env.DB, { filter: q.filter ?? "", state: q.state, limit: q.limit }) });
+  },
+);
 
-opsRoutes.get("/v1/ops/dead-letters", requireScope("ops:read"), async (c) => {
-  const q = validate(listQuery.extend({ state: z.enum(["open", "replayed", "all"]).default("all") }), c.req.query());
-  return c.json({ items: await listDeadLetters(c.env.DB, { filter: q.filter ?? "", state: q.state, limit: q.limit }) });
-});
+route(
+  opsRoutes,
+  createRoute({
+    method: "post",
+    path: "/v1/ops/dead-letters/{id}/replay",
+    summary: "Queue a dead letter's work again (ops:write); ?dryRun=true only says what would happen",
+    ...ops,
+    request: { params: z.object({ id: z.string() }), query: z.object({ dryRun: z.enum(["true", "false"]).optional() }) },
+    responses: {
+      202: json(replayAnswer, "Queued again"),
+      200: json(replayAnswer, "Dry run: nothing changed"),
+      ...problems("unauthorized", "forbidden", "not-found"),
+    },
+  }),
+  requireScope("ops:write"),
+  async (c) => {
+    const dryRun = c.req.query("dryRun") === "true";
+    const r = await replayDeadLetter(c.env, param(c, "id"), { dryRun });
+    if (!r) throw new ProblemError(404, "Not found", `No dead letter ${param(c, "id")}.`);
+    return c.json(r, dryRun ? 200 : 202);
+  },
+);
 
-opsRoutes.post("/v1/ops/dead-letters/:id/replay", requireScope("ops:write"), async (c) => {
-  const dryRun = c.req.query("dryRun") === "true";
-  const r = await replayDeadLetter(c.env, c.req.param("id"), { dryRun });
-  if (!r) throw new ProblemError(404, "Not found", `No dead letter ${c.req.param("id")}.`);
-  return c.json(r, dryRun ? 200 : 202);
-});
-
-opsRoutes.post("/v1/ops/reconcile", requireScope("ops:write"), async (c) => {
-  // Orders whose hand-off has not moved are asked to send again now; each order's own object
-  // decides (a confirmed or cancelled one ignores it), so a stale row can do no harm.
-  const before = new Date(Date.now() - Number(c.env.OUTBOX_SWEEP_AFTER_SECONDS || "120") * 1000).toISOString();
-  const stuck = await stuckOrders(c.env.DB, before);
-  const requeued: string[] = [];
-  for (const o of stuck) {
-    const view = await orderStubById(c.env, o.id)?.requeue(`reconcile: no progress since ${before}`);
-    if (view) requeued.push(o.id);
-  }
-  const confirmed = await confirmedWithoutErpId(c.env.DB);
-  return c.json({ requeued, confirmedWithoutErpId: confirmed.map((r) => r.id), at: new Date().toISOString() });
-});
+route(
+  opsRoutes,
+  createRoute({
+    method: "post",
+    path: "/v1/ops/reconcile",
+    summary: "Ask orders whose ERP hand-off has not moved to send again; list confirmed orders without an ERP id (ops:write)",
+    ...ops,
+    responses: {
+      200: json(z.object({ requeued: z.array(z.string()), confirmedWithoutErpId: z.array(z.string()), at: z.string() }), "What was asked"),
+      ...problems("unauthorized", "forbidden"),
+    },
+  }),
+  requireScope("ops:write"),
+  async (c) => {
+    // Orders whose hand-off has not moved are asked to send again now; each order's own object
+    // decides (a confirmed or cancelled one ignores it), so a stale row can do no harm.
+    const before = new Date(Date.now() - Number(c.env.OUTBOX_SWEEP_AFTER_SECONDS || "120") * 1000).toISOString();
+    const stuck = await stuckOrders(c.env.DB, before);
+    const requeued: string[] = [];
+    for (const o of stuck) {
+      const view = await orderStubById(c.env, o.id)?.requeue(`reconcile: no progress since ${before}`);
+      if (view) requeued.push(o.id);
+    }
+    const confirmed = await confirmedWithoutErpId(c.env.DB);
+    return c.json({ requeued, confirmedWithoutErpId: confirmed.map((r) => r.id), at: new Date().toISOString() });
+  },
+);

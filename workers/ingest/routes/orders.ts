@@ -23,7 +23,10 @@ export const apiOrderSchema = z.strictObject({
   customer: customerSchema,
   shipTo: addressSchema.optional(),
   currency: canonicalOrderSchema.shape.currency,
-  lines: z.array(orderLineSchema.extend({ unitPrice: decimalString.optional() })).min(1).max(500),
+  lines: z
+    .array(orderLineSchema.extend({ unitPrice: decimalString.optional() }))
+    .min(1)
+    .max(500),
   placedAt: z.iso.datetime({ offset: true }).optional(),
   notes: z.string().max(2000).optional(),
 });
@@ -69,34 +72,68 @@ route(
     path: "/v1/orders",
     summary: "Submit an order (orders:write)",
     security: auth,
-    request: { headers: z.object({ "idempotency-key": z.string().max(200) }), body: { content: { "application/json": { schema: apiOrderSchema } }, required: true } },
+    request: {
+      headers: z.object({ "idempotency-key": z.string().max(200) }),
+      body: { content: { "application/json": { schema: apiOrderSchema } }, required: true },
+    },
     responses: {
       201: json(orderAnswerSchema, "A new order: durable, reserved and on its way to the ERP"),
-      200: json(orderAnswerSchema, "The same order by business identity (duplicate, updated or stale); a replayed Idempotency-Key carries Idempotent-Replayed: true"),
-      ...problems("validation-failed", "idempotency-key-required", "unauthorized", "forbidden", "conflict", "payload-too-large", "unsupported-media-type", "idempotency-key-reused", "too-many-requests"),
+      200: json(
+        orderAnswerSchema,
+        "The same order by business identity (duplicate, updated or stale); a replayed Idempotency-Key carries Idempotent-Replayed: true",
+      ),
+      ...problems(
+        "validation-failed",
+        "idempotency-key-required",
+        "unauthorized",
+        "forbidden",
+        "conflict",
+        "payload-too-large",
+        "unsupported-media-type",
+        "idempotency-key-reused",
+        "too-many-requests",
+      ),
     },
   }),
   requireScope("orders:write"),
   async (c) => {
-  const key = c.req.header("idempotency-key");
-  if (!key) throw new ProblemError(400, "Idempotency-Key required", "Send an Idempotency-Key header (any unique string up to 200 characters).", [{ path: "header.Idempotency-Key", message: "required" }]);
-  if (key.length > 200) throw new ProblemError(400, "Invalid Idempotency-Key", "The Idempotency-Key is longer than 200 characters.", [{ path: "header.Idempotency-Key", message: "too long" }]);
-  const { data: body, json: parsed } = await parseJsonBody(c, apiOrderSchema);
+    const key = c.req.header("idempotency-key");
+    if (!key)
+      throw new ProblemError(400, "Idempotency-Key required", "Send an Idempotency-Key header (any unique string up to 200 characters).", [
+        { path: "header.Idempotency-Key", message: "required" },
+      ]);
+    if (key.length > 200)
+      throw new ProblemError(400, "Invalid Idempotency-Key", "The Idempotency-Key is longer than 200 characters.", [
+        { path: "header.Idempotency-Key", message: "too long" },
+      ]);
+    const { data: body, json: parsed } = await parseJsonBody(c, apiOrderSchema);
 
-  const principal = c.get("principal");
-  const owner = principal.kind === "admin" ? "admin" : principal.id;
-  // Same body means the same JSON value: key order and whitespace do not make a new request.
-  const fingerprint = await sha256Hex(JSON.stringify(parsed, Object.keys(flatKeys(parsed)).sort()));
-  const r = await guarded(c.env.TRANSACTIONS.getByName(idempotencyObjectName(owner, key)), "idem", fingerprint, {}, async () => {
-    const { version, ...rest } = body;
-    const order = canonicalOrderSchema.parse({ ...rest, version: version ?? 0 });
-    const result = await orderStub(c.env, order.channel, order.externalId).submitOrder(order, "api", { idempotencyKey: key });
-    const answer = { orderId: result.order.orderId, orchestrationId: result.order.orchestrationId, outcome: result.outcome, status: result.order.status, lines: result.order.lines };
-    return { status: result.outcome === "accepted" ? 201 : 200, body: JSON.stringify(answer) };
-  });
-  if (r.kind === "in_flight") throw new ProblemError(409, "Request in progress", "A request with this Idempotency-Key is still being processed; retry shortly.", undefined, { "retry-after": "1" });
-  if (r.kind === "mismatch") throw new ProblemError(422, "Idempotency-Key reused", "This Idempotency-Key was used with a different request body.");
-  return new Response(r.body, { status: r.status, headers: { "content-type": "application/json", ...(r.replayed ? { "idempotent-replayed": "true" } : {}) } });
+    const principal = c.get("principal");
+    const owner = principal.kind === "admin" ? "admin" : principal.id;
+    // Same body means the same JSON value: key order and whitespace do not make a new request.
+    const fingerprint = await sha256Hex(JSON.stringify(parsed, Object.keys(flatKeys(parsed)).sort()));
+    const r = await guarded(c.env.TRANSACTIONS.getByName(idempotencyObjectName(owner, key)), "idem", fingerprint, {}, async () => {
+      const { version, ...rest } = body;
+      const order = canonicalOrderSchema.parse({ ...rest, version: version ?? 0 });
+      const result = await orderStub(c.env, order.channel, order.externalId).submitOrder(order, "api", { idempotencyKey: key });
+      const answer = {
+        orderId: result.order.orderId,
+        orchestrationId: result.order.orchestrationId,
+        outcome: result.outcome,
+        status: result.order.status,
+        lines: result.order.lines,
+      };
+      return { status: result.outcome === "accepted" ? 201 : 200, body: JSON.stringify(answer) };
+    });
+    if (r.kind === "in_flight")
+      throw new ProblemError(409, "Request in progress", "A request with this Idempotency-Key is still being processed; retry shortly.", undefined, {
+        "retry-after": "1",
+      });
+    if (r.kind === "mismatch") throw new ProblemError(422, "Idempotency-Key reused", "This Idempotency-Key was used with a different request body.");
+    return new Response(r.body, {
+      status: r.status,
+      headers: { "content-type": "application/json", ...(r.replayed ? { "idempotent-replayed": "true" } : {}) },
+    });
   },
 );
 
@@ -110,14 +147,17 @@ route(
     summary: "An order by channel and external id (orders:read)",
     security: auth,
     request: { query: byIdentity },
-    responses: { 200: json(orderDetailSchema, "The order with its timeline, read from its own object"), ...problems("validation-failed", "unauthorized", "forbidden", "not-found") },
+    responses: {
+      200: json(orderDetailSchema, "The order with its timeline, read from its own object"),
+      ...problems("validation-failed", "unauthorized", "forbidden", "not-found"),
+    },
   }),
   requireScope("orders:read"),
   async (c) => {
-  const q = validate(byIdentity, c.req.query());
-  const detail = await orderStub(c.env, q.channel, q.externalId).getDetail();
-  if (!detail) throw notFound(`${q.externalId} on channel ${q.channel}`);
-  return c.json(detail);
+    const q = validate(byIdentity, c.req.query());
+    const detail = await orderStub(c.env, q.channel, q.externalId).getDetail();
+    if (!detail) throw notFound(`${q.externalId} on channel ${q.channel}`);
+    return c.json(detail);
   },
 );
 
@@ -133,9 +173,9 @@ route(
   }),
   requireScope("orders:read"),
   async (c) => {
-  const detail = await orderStubById(c.env, param(c, "id"))?.getDetail();
-  if (!detail) throw notFound(param(c, "id"));
-  return c.json(detail);
+    const detail = await orderStubById(c.env, param(c, "id"))?.getDetail();
+    if (!detail) throw notFound(param(c, "id"));
+    return c.json(detail);
   },
 );
 
@@ -147,17 +187,23 @@ route(
     summary: "Cancel an order (orders:write); holds are released at once, the ERP is told when it has the order",
     security: auth,
     request: { params: orderIdParam, body: { content: { "application/json": { schema: cancelBodySchema } }, required: false } },
-    responses: { 200: json(cancelAnswerSchema, "Cancelled (or already cancelled)"), ...problems("validation-failed", "unauthorized", "forbidden", "not-found", "conflict", "unsupported-media-type") },
+    responses: {
+      200: json(cancelAnswerSchema, "Cancelled (or already cancelled)"),
+      ...problems("validation-failed", "unauthorized", "forbidden", "not-found", "conflict", "unsupported-media-type"),
+    },
   }),
   requireScope("orders:write"),
   async (c) => {
-  const stub = orderStubById(c.env, param(c, "id"));
-  if (!stub) throw notFound(param(c, "id"));
-  const body = await parseOptionalJsonBody(c, cancelBodySchema);
-  const r = await stub.cancelOrder("api", body.reason ?? "cancelled through the API");
-  if (r.outcome === "unknown_order") throw notFound(param(c, "id"));
-  if (r.outcome === "not_cancellable") throw new ProblemError(409, "Not cancellable", `The order is ${r.order.status} and can no longer be cancelled.`, [{ path: "status", message: `${r.order.status} does not allow cancelled` }]);
-  return c.json({ orderId: r.order.orderId, outcome: r.outcome, status: r.order.status });
+    const stub = orderStubById(c.env, param(c, "id"));
+    if (!stub) throw notFound(param(c, "id"));
+    const body = await parseOptionalJsonBody(c, cancelBodySchema);
+    const r = await stub.cancelOrder("api", body.reason ?? "cancelled through the API");
+    if (r.outcome === "unknown_order") throw notFound(param(c, "id"));
+    if (r.outcome === "not_cancellable")
+      throw new ProblemError(409, "Not cancellable", `The order is ${r.order.status} and can no longer be cancelled.`, [
+        { path: "status", message: `${r.order.status} does not allow cancelled` },
+      ]);
+    return c.json({ orderId: r.order.orderId, outcome: r.outcome, status: r.order.status });
   },
 );
 
