@@ -2,6 +2,8 @@ import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 import { startErpSimulator } from "./scripts/erp-sim.mjs";
 import { startHttpStub } from "./scripts/http-stub.mjs";
+import { startTrytonForTests } from "./scripts/tryton/testing.mjs";
+import trytonFixture from "./connectors/erp/tryton/test-fixture.json" with { type: "json" };
 import { queueConsumersFromWrangler } from "./scripts/wrangler-config.mjs";
 
 // The ERP is outside the system: a real HTTP server on loopback stands in for it, the same
@@ -11,6 +13,12 @@ const erp = await startErpSimulator({ port: 0, quiet: true, unref: true });
 // Third-party APIs (a channel's REST API, subscribers) answer from a programmable stub server.
 const stub = await startHttpStub({ unref: true });
 const migrations = await readD1Migrations("./migrations");
+// A real Tryton 6.0 (Debian's trytond on SQLite, a fresh copy of the cached database) for the
+// tryton connector's tests; killed with this process. SWITCHYARD_SKIP_TRYTON=1 skips them.
+const tryton = await startTrytonForTests(trytonFixture);
+const trytonBindings: Record<string, string> = "skipped" in tryton
+  ? { TRYTON_SKIPPED: tryton.skipped }
+  : { TRYTON_URL: tryton.url, TRYTON_DATABASE: tryton.database, TRYTON_USERNAME: tryton.username, TRYTON_PASSWORD: tryton.password };
 
 
 export default defineConfig({
@@ -31,6 +39,7 @@ export default defineConfig({
           TEST_MIGRATIONS: migrations,
           RETRY_BASE_SECONDS: "0",
           SCHEDULER_INTERVAL_SECONDS: "1",
+          ...trytonBindings,
         },
         queueConsumers: queueConsumersFromWrangler("./workers/dispatch/wrangler.toml"),
         // test/worker.ts routes availability paths itself; this binding is never called in tests.
@@ -42,7 +51,7 @@ export default defineConfig({
     setupFiles: ["./test/setup.ts"],
     // Log lines of passing tests are noise in CI; a failing test still shows its output.
     silent: "passed-only",
-    include: ["core/**/*.test.ts", "test/**/*.test.ts", "durable-objects/**/*.test.ts", "workers/**/*.test.ts", "lib/**/*.test.ts"],
+    include: ["core/**/*.test.ts", "test/**/*.test.ts", "durable-objects/**/*.test.ts", "workers/**/*.test.ts", "lib/**/*.test.ts", "connectors/**/*.test.ts"],
     testTimeout: 30_000,
     hookTimeout: 30_000,
   },

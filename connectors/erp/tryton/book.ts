@@ -68,12 +68,19 @@ async function lineValues(d: BookDeps, order: ErpOrder, products: Map<string, Pr
     }
     return { ...v, type: "line", product: p.id, quantity: l.quantity, unit: p.saleUom };
   });
-  const changed = await onChange(d.rpc, "sale.line", "product", records);
-  if (changed.kind !== "ok") return changed;
+  // One on_change per line (Tryton takes one record per call), a few at a time.
+  const changed: Record<string, unknown>[] = [];
+  for (let i = 0; i < records.length; i += 4) {
+    const batch = await Promise.all(records.slice(i, i + 4).map((r) => onChange(d.rpc, "sale.line", "product", r)));
+    for (const c of batch) {
+      if (c.kind !== "ok") return c;
+      changed.push(c.value);
+    }
+  }
   const out: Record<string, unknown>[] = [];
   for (const [i, l] of order.lines.entries()) {
     const p = products.get(l.sku)!;
-    const c = changed.value[i] ?? {};
+    const c = changed[i] ?? {};
     const price = l.unitPrice ?? (c.unit_price != null ? String(c.unit_price) : null);
     if (price === null) return { kind: "rejected", code: "invalid_order", reason: `line ${l.lineNo} (${l.sku}) has no unit price and Tryton computed none` };
     const taxes = taxIds(c.taxes);
@@ -117,11 +124,13 @@ async function saleValues(d: BookDeps, order: ErpOrder): Promise<ErpResult<Recor
   const party = await saleParty(d.rpc, d.cache, order, d.customers, company);
   if (party.kind !== "ok") return party;
 
-  // One warehouse per Tryton sale: the first line's mapped location decides; none → Tryton's default.
+  // One warehouse per Tryton sale: the first line whose location is mapped decides, else the
+  // first mapped location's; with no mapping, Tryton's default (it has one only when there is
+  // a single warehouse).
   const locations = await d.locations();
   if (locations.kind !== "ok") return locations;
-  const located = order.lines.find((l) => l.location && locations.value.warehouseFor(l.location));
-  const warehouse = located?.location ? locations.value.warehouseFor(located.location) : null;
+  const candidates = [...order.lines.map((l) => l.location), ...locations.value.targets.map((t) => t.location)];
+  const warehouse = candidates.map((l) => (l ? locations.value.warehouseFor(l) : null)).find((w) => w) ?? null;
 
   const saleDate = order.placedAt ? dateOf(order.placedAt) : null;
   const header: Record<string, unknown> = {

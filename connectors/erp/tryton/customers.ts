@@ -118,9 +118,9 @@ export async function saleParty(rpc: TrytonRpc, cache: TtlCache, order: ErpOrder
   }
   const values: Record<string, unknown> = Object.fromEntries(depends.map((f) => [f, null]));
   Object.assign(values, { party: party.value.id, company, id: -1 });
-  const changed = await onChange(rpc, "sale.sale", "party", [values]);
+  const changed = await onChange(rpc, "sale.sale", "party", values);
   if (changed.kind !== "ok") return changed;
-  const defaults = changed.value[0] ?? {};
+  const defaults = changed.value;
   const pick = (v: unknown) => (typeof v === "number" ? v : null);
 
   let shipmentAddress = pick(defaults.shipment_address);

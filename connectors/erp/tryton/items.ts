@@ -31,7 +31,9 @@ export async function productsBySku(rpc: TrytonRpc, cache: TtlCache, skus: strin
     for (const row of r.value) {
       const sku = String(row.code);
       if (out.has(sku)) continue; // two variants with one code: the oldest wins, as it would in a search
-      const p: Product = { id: row.id, sku, name: String(row.rec_name ?? sku), salable: row.salable === true, saleUom: typeof row.sale_uom === "number" ? row.sale_uom : null };
+      // SQLite gives Tryton Booleans back as 0/1.
+      const salable = row.salable === true || row.salable === 1;
+      const p: Product = { id: row.id, sku, name: String(row.rec_name ?? sku), salable, saleUom: typeof row.sale_uom === "number" ? row.sale_uom : null };
       out.set(sku, p);
       cache.set(`product:${sku}`, p, PRODUCT_TTL);
     }

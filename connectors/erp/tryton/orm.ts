@@ -44,12 +44,15 @@ export function button(rpc: TrytonRpc, model: string, method: string, ids: numbe
 }
 
 /**
- * Runs the server-side on_change of `field` for unsaved records, the way the Tryton client does
- * when a user picks a party or a product: `values` must hold every field the on_change depends
- * on (see `onChangeDepends`). Returns one dict of changed fields per record.
+ * Runs the server-side on_change of `field` for one unsaved record, the way the Tryton client
+ * does when a user picks a party or a product: `values` must hold every field the on_change
+ * depends on (see `onChangeDepends`). Tryton instantiates one record per call (a list would be
+ * read as ids), and answers a dict of the fields it changed.
  */
-export function onChange(rpc: TrytonRpc, model: string, field: string, values: Record<string, unknown>[]): Promise<ErpResult<Record<string, unknown>[]>> {
-  return rpc.call<Record<string, unknown>[]>(`model.${model}.on_change`, [values, [field]]);
+export async function onChange(rpc: TrytonRpc, model: string, field: string, values: Record<string, unknown>): Promise<ErpResult<Record<string, unknown>>> {
+  const r = await rpc.call<Record<string, unknown> | Record<string, unknown>[]>(`model.${model}.on_change`, [values, [field]]);
+  if (r.kind !== "ok") return r;
+  return { kind: "ok", value: (Array.isArray(r.value) ? r.value[0] : r.value) ?? {} };
 }
 
 /** The fields an on_change reads (from `fields_get`), so callers send each one, null when unknown. */

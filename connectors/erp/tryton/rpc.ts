@@ -49,6 +49,8 @@ export function trytonRpc(config: ErpConnectionConfig, deps: ConnectorDeps): Try
   const base = config.baseUrl.replace(/\/+$/, "");
   const dbUrl = `${base}/${encodeURIComponent(database)}/`;
   const timeoutMs = deps.timeoutMs ?? 10_000;
+  // Called unbound: workerd's fetch throws "Illegal invocation" when called as `deps.fetch(…)`.
+  const doFetch = deps.fetch;
   const secrets = [password];
   let keyPromise: Promise<string> | null = null;
   let ids = 0;
@@ -59,7 +61,7 @@ export function trytonRpc(config: ErpConnectionConfig, deps: ConnectorDeps): Try
     let res: Response;
     let text: string;
     try {
-      res = await deps.fetch(url, {
+      res = await doFetch(url, {
         method: "POST",
         headers: { "content-type": "application/json", ...(auth ? { authorization: auth } : {}) },
         body: JSON.stringify({ id: ++ids, method, params }),
