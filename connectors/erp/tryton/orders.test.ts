@@ -112,6 +112,21 @@ describe.skipIf(trytonSkipped)(`tryton connector: orders${trytonSkipped ? ` (ski
     expect(after!.state).toBe("processing");
   });
 
+  it("a sale Tryton confirmed but could not process (no accounting on the product) reads confirmed, and cancels via draft", async () => {
+    const t = await trytonAdmin();
+    const sku = `TRY-NOACC-${crypto.randomUUID().slice(0, 6)}`;
+    const [unit] = await t.call<number[]>("model.product.uom.search", [["symbol", "=", "u"]], 0, 1, null);
+    await t.call("model.product.template.create", [{ name: "Unaccounted", code: sku, type: "goods", default_uom: unit, sale_uom: unit, salable: true, list_price: t.decimal("2"), products: [["create", [{}]]] }]);
+    const erp = connector();
+    const o = order({ lines: [{ lineNo: 1, sku, quantity: 1 }] });
+    const r = await erp.createOrder(o);
+    expect(r).toMatchObject({ kind: "ok", value: { created: true, state: "confirmed" } });
+    if (r.kind !== "ok") return;
+    expect(await erp.cancelOrder({ erpOrderId: r.value.erpOrderId, orderId: o.orderId })).toEqual({ kind: "ok", value: { state: "cancelled" } });
+    const [sale] = await t.salesByReference(o.orderId);
+    expect(sale).toMatchObject({ state: "cancelled" });
+  });
+
   it("an unknown customer or SKU is a typed rejection and books nothing", async () => {
     const erp = connector();
     const t = await trytonAdmin();
