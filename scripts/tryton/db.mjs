@@ -16,7 +16,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { locateTryton, MODULES } from "./locate.mjs";
 import { date, decimal, trytonSession } from "./rpc.mjs";
-import { spawnTrytond, trytondAdmin } from "./trytond.mjs";
+import { onShutdown, spawnTrytond, trytondAdmin } from "./trytond.mjs";
 
 /** Bump when the setup below changes, so caches built by older code are not reused. */
 export const SETUP_VERSION = 1;
@@ -77,6 +77,7 @@ async function setUp(tryton) {
 
 async function build(target) {
   const work = mkdtempSync(path.join(os.tmpdir(), "switchyard-tryton-init-"));
+  const forget = onShutdown(() => rmSync(work, { recursive: true, force: true }));
   try {
     const name = "init";
     writeFileSync(path.join(work, `${name}.sqlite`), ""); // the SQLite backend refuses a missing file
@@ -100,6 +101,7 @@ async function build(target) {
     console.log(`[tryton] cached ${path.relative(root, target)} (${Math.round((Date.now() - started) / 1000)} s)`);
   } finally {
     rmSync(work, { recursive: true, force: true });
+    forget();
   }
 }
 

@@ -24,18 +24,27 @@ runpy.run_path(script, run_name="__main__")
 `;
 
 const live = new Set();
+const cleanups = new Set();
 let hooked = false;
-function killAll() {
+function shutdown() {
   for (const child of live) child.kill("SIGKILL");
   live.clear();
+  for (const fn of cleanups) {
+    try {
+      fn();
+    } catch {
+      // best effort: we are exiting
+    }
+  }
+  cleanups.clear();
 }
 function hookParentExit() {
   if (hooked) return;
   hooked = true;
-  process.on("exit", killAll);
+  process.on("exit", shutdown);
   for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"]) {
     const onSignal = () => {
-      killAll();
+      shutdown();
       // Keep the signal's default meaning (exit) when nobody else handles it.
       if (process.listenerCount(sig) === 1) {
         process.removeListener(sig, onSignal);
@@ -44,6 +53,13 @@ function hookParentExit() {
     };
     process.on(sig, onSignal);
   }
+}
+
+/** Runs `fn` (synchronously) when this process exits or is stopped by a signal; returns an unregister function. */
+export function onShutdown(fn) {
+  hookParentExit();
+  cleanups.add(fn);
+  return () => cleanups.delete(fn);
 }
 
 /** A free loopback port (the kernel's pick; trytond cannot report back a port 0). */
@@ -73,11 +89,14 @@ export function writeConfig(dataDir, port) {
 export function trytondAdmin(args, { dataDir, passwordFile }) {
   const t = locateTryton();
   const conf = writeConfig(dataDir, 0);
+  hookParentExit();
   return new Promise((resolve, reject) => {
-    execFile(t.python, [t.trytondAdmin, "-c", conf, ...args], { env: { ...process.env, TZ: "UTC", TRYTONPASSFILE: passwordFile }, maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
+    const child = execFile(t.python, [t.trytondAdmin, "-c", conf, ...args], { env: { ...process.env, TZ: "UTC", TRYTONPASSFILE: passwordFile }, maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
+      live.delete(child);
       if (err) reject(new Error(`trytond-admin ${args.join(" ")} failed: ${(stderr || stdout || String(err)).slice(-1500)}`));
       else resolve();
     });
+    live.add(child); // killed with us, like the server
   });
 }
 

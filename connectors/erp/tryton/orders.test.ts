@@ -127,6 +127,28 @@ describe.skipIf(trytonSkipped)(`tryton connector: orders${trytonSkipped ? ` (ski
     expect(sale).toMatchObject({ state: "cancelled" });
   });
 
+  it("sale lines get the customer taxes Tryton's own on_change picks for the product", async () => {
+    const t = await trytonAdmin();
+    const [taxAccount] = await t.call<number[]>("model.account.account.search", [["name", "=", "Main Tax"]], 0, 1, null);
+    const [revenue] = await t.call<number[]>("model.account.account.search", [["type.revenue", "=", true]], 0, 1, null);
+    const [expense] = await t.call<number[]>("model.account.account.search", [["type.expense", "=", true]], 0, 1, null);
+    const suffix = crypto.randomUUID().slice(0, 6);
+    const [tax] = await t.call<number[]>("model.account.tax.create", [{ name: `VAT ${suffix}`, description: "VAT 10%", type: "percentage", rate: t.decimal("0.10"), invoice_account: taxAccount, credit_note_account: taxAccount }]);
+    const [category] = await t.call<number[]>("model.product.category.create", [{ name: `Taxed ${suffix}`, accounting: true, account_revenue: revenue, account_expense: expense, customer_taxes: [["add", [tax]]] }]);
+    const [unit] = await t.call<number[]>("model.product.uom.search", [["symbol", "=", "u"]], 0, 1, null);
+    const sku = `TRY-TAX-${suffix}`;
+    await t.call("model.product.template.create", [{ name: "Taxed part", code: sku, type: "goods", default_uom: unit, sale_uom: unit, salable: true, list_price: t.decimal("10"), account_category: category, products: [["create", [{}]]] }]);
+
+    const o = order({ lines: [{ lineNo: 1, sku, quantity: 1, unitPrice: "10.00" }] });
+    expect(await connector().createOrder(o)).toMatchObject({ kind: "ok", value: { state: "processing" } });
+    const [sale] = await t.salesByReference(o.orderId) as { lines: number[] }[];
+    const [line] = await t.call<{ taxes: number[] }[]>("model.sale.line.read", sale!.lines, ["taxes"]);
+    expect(line!.taxes).toEqual([tax]);
+    const [amounts] = await t.call<{ tax_amount: string; total_amount: string }[]>("model.sale.sale.read", [(sale as unknown as { id: number }).id], ["tax_amount", "total_amount"]);
+    expect(Number(amounts!.tax_amount)).toBe(1);
+    expect(Number(amounts!.total_amount)).toBe(11);
+  });
+
   it("an unknown customer or SKU is a typed rejection and books nothing", async () => {
     const erp = connector();
     const t = await trytonAdmin();
