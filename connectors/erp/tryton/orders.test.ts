@@ -53,6 +53,25 @@ describe.skipIf(trytonSkipped)(`tryton connector: orders${trytonSkipped ? ` (ski
     expect(await (await trytonAdmin()).salesByReference(o.orderId)).toHaveLength(1);
   });
 
+  it("two concurrent bookings of one order leave one sale (the newer draft deletes itself)", async () => {
+    const o = order();
+    const methods: string[] = [];
+    const seen = (async (input: RequestInfo | URL, init?: RequestInit) => {
+      methods.push((JSON.parse(String(init?.body)) as { method: string }).method);
+      return fetch(input, init);
+    }) as typeof fetch;
+    // Separate connectors (two isolates): both look up, find nothing, and create.
+    const [a, b] = await Promise.all([connector({}, seen).createOrder(o), connector({}, seen).createOrder(o)]);
+    const creates = methods.filter((m) => m === "model.sale.sale.create").length;
+    expect(methods.filter((m) => m === "model.sale.sale.delete").length).toBe(creates - 1);
+    expect(a.kind).toBe("ok");
+    expect(b.kind).toBe("ok");
+    expect(a.kind === "ok" && b.kind === "ok" && a.value.erpOrderId === b.value.erpOrderId).toBe(true);
+    const sales = await (await trytonAdmin()).salesByReference(o.orderId);
+    expect(sales).toHaveLength(1);
+    expect(sales[0]).toMatchObject({ state: "processing" });
+  });
+
   it("a confirm that timed out after Tryton processed it, and the retry after it, leave exactly one sale", async () => {
     const flaky = timeoutAfterProcessing("model.sale.sale.confirm");
     const o = order();

@@ -35,6 +35,11 @@ export interface TrytonRpc {
   session(): Promise<ErpResult<{ uid: number; context: Context }>>;
 }
 
+/** base64 of the UTF-8 bytes (btoa alone rejects a login outside Latin-1). */
+function base64Utf8(s: string): string {
+  return btoa(String.fromCharCode(...new TextEncoder().encode(s)));
+}
+
 async function sha256(s: string): Promise<string> {
   const d = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(s));
   return [...new Uint8Array(d)].map((b) => b.toString(16).padStart(2, "0")).join("");
@@ -96,7 +101,7 @@ export function trytonRpc(config: ErpConnectionConfig, deps: ConnectorDeps): Try
       return { kind: "config", reason: `Tryton refused the login of "${username}" on database "${database}"` };
     }
     const [uid, key] = pair as [number, string];
-    const token = `Session ${btoa(`${username}:${uid}:${key}`)}`;
+    const token = `Session ${base64Utf8(`${username}:${uid}:${key}`)}`;
     const prefs = await post(dbUrl, "model.res.user.get_preferences", [true, {}], token);
     if (prefs.kind !== "ok") return prefs;
     return { kind: "ok", value: { uid, token, context: (prefs.value ?? {}) as Context } };

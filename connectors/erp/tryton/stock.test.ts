@@ -38,12 +38,18 @@ describe.skipIf(trytonSkipped)(`tryton connector: stock${trytonSkipped ? ` (skip
     const before = await erp.stockByLocation({ skus: ["TRY-STK-2"] });
     if (before.kind !== "ok") throw new Error(JSON.stringify(before));
     const dc1 = at(before.value.items, "TRY-STK-2", "DC1")!;
+    // The same stock seen through the warehouse's storage zone instead of the warehouse.
+    const zone = connector({ settings: { locations: { "DC1-STO": "STO" } } });
+    const zoneBefore = await zone.stockByLocation({ skus: ["TRY-STK-2"] });
+    const sto = zoneBefore.kind === "ok" ? zoneBefore.value.items[0]! : undefined;
     const booked = await erp.createOrder(order({ lines: [{ lineNo: 1, sku: "TRY-STK-2", quantity: 3, location: "DC1" }] }));
     expect(booked).toMatchObject({ kind: "ok", value: { state: "processing" } });
     const after = await erp.stockByLocation({ skus: ["TRY-STK-2"] });
     if (after.kind !== "ok") throw new Error(JSON.stringify(after));
     expect(at(after.value.items, "TRY-STK-2", "DC1")).toEqual({ ...dc1, committed: dc1.committed + 3 });
     expect(at(after.value.items, "TRY-STK-2", "DC2")).toMatchObject({ committed: 0 });
+    // Counted once there too: the picking move leaves the zone, the outgoing move does not.
+    expect(await zone.stockByLocation({ skus: ["TRY-STK-2"] })).toMatchObject({ kind: "ok", value: { items: [{ ...sto, committed: sto!.committed + 3 }] } });
   });
 
   it("a cursor walks every product once, then follows stock moves: a receipt after it is reported on the next poll", async () => {
