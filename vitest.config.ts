@@ -6,6 +6,8 @@ import { startAmazonStub } from "./scripts/stubs/amazon.mjs";
 import { startBigCommerceStub } from "./scripts/stubs/bigcommerce.mjs";
 import { startShopifyStub } from "./scripts/stubs/shopify.mjs";
 import { startWooCommerceStub } from "./scripts/stubs/woocommerce.mjs";
+import { startTrytonForTests } from "./scripts/tryton/testing.mjs";
+import trytonFixture from "./connectors/erp/tryton/test-fixture.json" with { type: "json" };
 import { queueConsumersFromWrangler } from "./scripts/wrangler-config.mjs";
 
 // The ERP is outside the system: a real HTTP server on loopback stands in for it, the same
@@ -23,6 +25,12 @@ const [shopifyStub, wooStub, bigcommerceStub, amazonStub] = await Promise.all([
   startAmazonStub({ unref: true }),
 ]);
 const migrations = await readD1Migrations("./migrations");
+// A real Tryton 6.0 (Debian's trytond on SQLite, a fresh copy of the cached database) for the
+// tryton connector's tests; killed with this process. SWITCHYARD_SKIP_TRYTON=1 skips them.
+const tryton = await startTrytonForTests(trytonFixture);
+const trytonBindings: Record<string, string> = "skipped" in tryton
+  ? { TRYTON_SKIPPED: tryton.skipped }
+  : { TRYTON_URL: tryton.url, TRYTON_DATABASE: tryton.database, TRYTON_USERNAME: tryton.username, TRYTON_PASSWORD: tryton.password };
 
 
 export default defineConfig({
@@ -51,6 +59,7 @@ export default defineConfig({
           OUTBOX_SWEEP_AFTER_SECONDS: "5",
           ALLOW_PRIVATE_URLS: "true",
           FAULT_INJECTION: "on",
+          ...trytonBindings,
         },
         queueConsumers: queueConsumersFromWrangler("./workers/dispatch/wrangler.toml"),
         // test/worker.ts routes availability paths itself; this binding is never called in tests.
