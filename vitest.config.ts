@@ -8,6 +8,10 @@ import { queueConsumersFromWrangler } from "./scripts/wrangler-config.mjs";
 // simulator `npm run dev` runs. Tests scope their faults by external order id so files can run
 // in parallel against one simulator.
 const erp = await startErpSimulator({ port: 0, quiet: true, unref: true });
+// The ERP connectors' conformance suites (connectors/erp/**) run against their own simulator,
+// one that checks the token, and against loopback stubs that answer like BC and Odoo document.
+const erpConnectorToken = "conformance-erp-token";
+const erpForConnectors = await startErpSimulator({ port: 0, quiet: true, unref: true, token: erpConnectorToken });
 // Third-party APIs (a channel's REST API, subscribers) answer from a programmable stub server.
 const stub = await startHttpStub({ unref: true });
 const migrations = await readD1Migrations("./migrations");
@@ -28,6 +32,8 @@ export default defineConfig({
           ERP_URL: erp.url,
           ERP_TOKEN: "test-erp-token",
           STUB_URL: stub.url,
+          ERP_CONNECTOR_URL: erpForConnectors.url,
+          ERP_CONNECTOR_TOKEN: erpConnectorToken,
           TEST_MIGRATIONS: migrations,
           RETRY_BASE_SECONDS: "0",
           SCHEDULER_INTERVAL_SECONDS: "1",
@@ -42,7 +48,7 @@ export default defineConfig({
     setupFiles: ["./test/setup.ts"],
     // Log lines of passing tests are noise in CI; a failing test still shows its output.
     silent: "passed-only",
-    include: ["core/**/*.test.ts", "test/**/*.test.ts", "durable-objects/**/*.test.ts", "workers/**/*.test.ts", "lib/**/*.test.ts"],
+    include: ["core/**/*.test.ts", "test/**/*.test.ts", "durable-objects/**/*.test.ts", "workers/**/*.test.ts", "lib/**/*.test.ts", "connectors/**/*.test.ts"],
     testTimeout: 30_000,
     hookTimeout: 30_000,
   },
