@@ -2,6 +2,7 @@ import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 import { startErpSimulator } from "./scripts/erp-sim.mjs";
 import { startHttpStub } from "./scripts/http-stub.mjs";
+import { startBusinessCentralStub } from "./scripts/stubs/business-central.mjs";
 import { queueConsumersFromWrangler } from "./scripts/wrangler-config.mjs";
 
 // The ERP is outside the system: a real HTTP server on loopback stands in for it, the same
@@ -12,6 +13,7 @@ const erp = await startErpSimulator({ port: 0, quiet: true, unref: true });
 // one that checks the token, and against loopback stubs that answer like BC and Odoo document.
 const erpConnectorToken = "conformance-erp-token";
 const erpForConnectors = await startErpSimulator({ port: 0, quiet: true, unref: true, token: erpConnectorToken });
+const businessCentral = await startBusinessCentralStub({ unref: true });
 // Third-party APIs (a channel's REST API, subscribers) answer from a programmable stub server.
 const stub = await startHttpStub({ unref: true });
 const migrations = await readD1Migrations("./migrations");
@@ -34,6 +36,7 @@ export default defineConfig({
           STUB_URL: stub.url,
           ERP_CONNECTOR_URL: erpForConnectors.url,
           ERP_CONNECTOR_TOKEN: erpConnectorToken,
+          BC_STUB_URL: businessCentral.url,
           TEST_MIGRATIONS: migrations,
           RETRY_BASE_SECONDS: "0",
           SCHEDULER_INTERVAL_SECONDS: "1",
