@@ -3,6 +3,7 @@ import { defineConfig } from "vitest/config";
 import { startErpSimulator } from "./scripts/erp-sim.mjs";
 import { startHttpStub } from "./scripts/http-stub.mjs";
 import { startBusinessCentralStub } from "./scripts/stubs/business-central.mjs";
+import { startOdooStub } from "./scripts/stubs/odoo.mjs";
 import { queueConsumersFromWrangler } from "./scripts/wrangler-config.mjs";
 
 // The ERP is outside the system: a real HTTP server on loopback stands in for it, the same
@@ -14,6 +15,8 @@ const erp = await startErpSimulator({ port: 0, quiet: true, unref: true });
 const erpConnectorToken = "conformance-erp-token";
 const erpForConnectors = await startErpSimulator({ port: 0, quiet: true, unref: true, token: erpConnectorToken });
 const businessCentral = await startBusinessCentralStub({ unref: true });
+const odoo19 = await startOdooStub({ unref: true, version: 19 });
+const odoo17 = await startOdooStub({ unref: true, version: 17 });
 // Third-party APIs (a channel's REST API, subscribers) answer from a programmable stub server.
 const stub = await startHttpStub({ unref: true });
 const migrations = await readD1Migrations("./migrations");
@@ -37,6 +40,8 @@ export default defineConfig({
           ERP_CONNECTOR_URL: erpForConnectors.url,
           ERP_CONNECTOR_TOKEN: erpConnectorToken,
           BC_STUB_URL: businessCentral.url,
+          ODOO19_STUB_URL: odoo19.url,
+          ODOO17_STUB_URL: odoo17.url,
           TEST_MIGRATIONS: migrations,
           RETRY_BASE_SECONDS: "0",
           SCHEDULER_INTERVAL_SECONDS: "1",
