@@ -71,9 +71,8 @@ export class Stock {
     if (failed(rows)) return rows;
     const items = this.#rows(rows.value, skus);
     if (failed(items)) return items;
-    const mark = await this.#lastEntry();
-    if (failed(mark)) return mark;
-    return ok({ items: items.value, cursor: encodeCursor({ e: mark.value }), more: false, asOf });
+    // A point read: its cursor is not a place to resume "moved since" from.
+    return ok({ items: items.value, cursor: "", more: false, asOf });
   }
 
   async #lastEntry(): Promise<ErpResult<number>> {

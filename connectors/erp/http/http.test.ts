@@ -3,6 +3,7 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { runConnectorConformance, newOrderId, okValue } from "../testing/conformance";
+import { lateAnswers } from "../testing/late-answer";
 import { createHttpConnector } from "./index";
 
 const { ERP_CONNECTOR_URL: url, ERP_CONNECTOR_TOKEN: token } = env as unknown as { ERP_CONNECTOR_URL: string; ERP_CONNECTOR_TOKEN: string };
@@ -71,6 +72,18 @@ describe("http connector: today's contract", () => {
     const wrong = createHttpConnector(config({ token: "nope" }), { fetch: (...a) => fetch(...a), now: Date.now });
     expect(await wrong.createOrder(order)).toMatchObject({ kind: "config", httpStatus: 401 });
     expect(await bookings(orderId)).toHaveLength(0);
+  });
+
+  it("lateAnswers (for real-ERP harnesses) loses the answer after the ERP committed; the connector still finds the booking", async () => {
+    const late = lateAnswers((...a) => fetch(...a));
+    const erpLate = createHttpConnector(config(), { fetch: late.fetch, now: Date.now, timeoutMs: 800 });
+    const orderId = newOrderId();
+    late.armNext((req) => req.method === "POST" && new URL(req.url).pathname === "/orders");
+    const order = { orderId, orchestrationId: "o", version: 1, channel: "web", externalId: orderId, customer: { id: "CUST-1" }, currency: "EUR", lines: [{ lineNo: 1, sku: "SKU-A", quantity: 1 }] };
+    const started = Date.now();
+    expect(okValue(await erpLate.createOrder(order)).created).toBe(false);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(700);
+    expect(await bookings(orderId)).toHaveLength(1);
   });
 
   // workerd logs "Network connection lost" for a refused connection even when the rejection is caught.
