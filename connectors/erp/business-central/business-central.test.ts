@@ -212,10 +212,13 @@ describe("business-central: orders", () => {
     }
   });
 
-  it("a 403 (app without BC permission sets) is config, even after a fresh token", async () => {
-    const { erp } = await setup();
-    await control("/_stub/faults", { method: "GET", path: "companies(", status: 403, code: "Authorization_InsufficientPermissions", message: "You do not have the following permissions on TableData Sales Header: Read" });
+  it("a 403 (app without BC permission sets) is config after one fresh token", async () => {
+    const { t, erp } = await setup();
+    await control("/_stub/faults", { method: "GET", path: "companies(", status: 403, code: "Authorization_InsufficientPermissions", message: "You do not have the following permissions on TableData Sales Header: Read", times: 2 });
+    const since = Date.now();
     expect(await erp.health()).toMatchObject({ kind: "config", httpStatus: 403 });
+    expect(await calls(since, `/${t.tenantId}/oauth2/v2.0/token`)).toHaveLength(2);
+    expect(okValue(await erp.health()).detail).toContain("company");
   });
 
   it("a customer BC lacks is created with settings.customers: create", async () => {

@@ -77,8 +77,9 @@ export class BcClient {
   }
 
   /**
-   * One call with the bearer token. A 401 with a cached token drops it and tries once more with a
-   * fresh one (the token may have been revoked or rotated); a second 401 is for the caller.
+   * One call with the bearer token. A 401 or 403 drops the cached token and tries once more with
+   * a fresh one: the token may have been revoked, and Entra puts the app's roles in the token, so
+   * a permission granted since it was issued needs a new one. A second refusal is for the caller.
    */
   async request(method: string, path: string, init: { body?: unknown; headers?: Record<string, string>; pageSize?: number } = {}): Promise<ErpResult<Answer>> {
     for (let attempt = 0; ; attempt++) {
@@ -88,7 +89,7 @@ export class BcClient {
       if (init.body !== undefined) headers["content-type"] = "application/json";
       if (init.pageSize) headers.prefer = `odata.maxpagesize=${init.pageSize}`;
       const a = await send(this.deps, this.url(path), { method, headers, ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}) });
-      if (a.ok && a.status === 401 && attempt === 0) {
+      if (a.ok && (a.status === 401 || a.status === 403) && attempt === 0) {
         this.token.invalidate();
         continue;
       }
