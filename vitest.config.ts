@@ -8,12 +8,21 @@ import { startShopifyStub } from "./scripts/stubs/shopify.mjs";
 import { startWooCommerceStub } from "./scripts/stubs/woocommerce.mjs";
 import { startTrytonForTests } from "./scripts/tryton/testing.mjs";
 import trytonFixture from "./connectors/erp/tryton/test-fixture.json" with { type: "json" };
+import { startBusinessCentralStub } from "./scripts/stubs/business-central.mjs";
+import { startOdooStub } from "./scripts/stubs/odoo.mjs";
 import { queueConsumersFromWrangler } from "./scripts/wrangler-config.mjs";
 
 // The ERP is outside the system: a real HTTP server on loopback stands in for it, the same
 // simulator `npm run dev` runs. Tests scope their faults by external order id so files can run
 // in parallel against one simulator.
 const erp = await startErpSimulator({ port: 0, quiet: true, unref: true });
+// The ERP connectors' conformance suites (connectors/erp/**) run against their own simulator,
+// one that checks the token, and against loopback stubs that answer like BC and Odoo document.
+const erpConnectorToken = "conformance-erp-token";
+const erpForConnectors = await startErpSimulator({ port: 0, quiet: true, unref: true, token: erpConnectorToken });
+const businessCentral = await startBusinessCentralStub({ unref: true });
+const odoo19 = await startOdooStub({ unref: true, version: 19 });
+const odoo17 = await startOdooStub({ unref: true, version: 17 });
 // Third-party APIs (a channel's REST API, subscribers) answer from a programmable stub server.
 const stub = await startHttpStub({ unref: true });
 // Channel APIs the publishers write to, one stub per provider (state per tenant path, so files
@@ -52,6 +61,11 @@ export default defineConfig({
           WOO_STUB_URL: wooStub.url,
           BIGCOMMERCE_STUB_URL: bigcommerceStub.url,
           AMAZON_STUB_URL: amazonStub.url,
+          ERP_CONNECTOR_URL: erpForConnectors.url,
+          ERP_CONNECTOR_TOKEN: erpConnectorToken,
+          BC_STUB_URL: businessCentral.url,
+          ODOO19_STUB_URL: odoo19.url,
+          ODOO17_STUB_URL: odoo17.url,
           TEST_MIGRATIONS: migrations,
           RETRY_BASE_SECONDS: "0",
           SCHEDULER_INTERVAL_SECONDS: "1",

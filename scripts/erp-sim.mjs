@@ -3,9 +3,17 @@
 // It books each orderId once (a second POST answers 409 with the same erpOrderId) and takes
 // fault settings so retries, rejections and outages can be watched:
 //   PUT  /_sim/faults  { latencyMs, errorRate, status, retryAfter, downForSeconds, rejectReason }
-//   POST /_sim/rules   { match, failTimes, status, retryAfter, latencyMs, rejectReason }
-//        (a rule applies to orders whose externalId or orderId contains `match`)
+//   POST /_sim/rules   { match, failTimes, status, retryAfter, latencyMs, rejectReason, answerAfterMs }
+//        (a rule applies to orders whose externalId or orderId contains `match`; `answerAfterMs`
+//        books the order first and answers that late: a timeout after the ERP committed)
 //   GET  /_sim/orders[?match=..]  bookings and attempt counts;  POST /_sim/reset
+//   PUT  /_sim/master  { customers?: [id], items?: [sku] }  refuse others with 422 unknown_customer / unknown_item
+//   POST /_sim/stock   { rows: [{ sku, location, onHand, committed }] }  what GET /stock reports
+//   POST /_sim/shipments { orderId | erpOrderId, location, lines?: [{ sku, quantity }] (default: the order's), carrier?, tracking? }
+// Besides POST /orders and POST /orders/{erpOrderId}/cancel (CONTRACT "Outbound") it answers the
+// generic read endpoints the http connector documents (connectors/erp/http/README.md):
+//   GET /orders?reference=<orderId>, GET /orders?changedSince=<cursor>&limit=n,
+//   GET /stock?skus=a,b | ?cursor=<cursor>&limit=n, GET /shipments?cursor=<cursor>&limit=n
 import { createServer } from "node:http";
 import { randomUUID } from "node:crypto";
 import { pathToFileURL } from "node:url";
@@ -35,7 +43,19 @@ export async function startErpSimulator({ port = 8788, host = "127.0.0.1", token
     attempts: new Map(), // orderId -> number of POSTs seen
     externalIds: new Map(), // orderId -> externalId
     log: [],
+    // Read side (generic read endpoints): every change takes the next sequence number, which is
+    // the cursor the ERP hands out.
+    seq: 0,
+    master: { customers: null, items: null },
+    stock: new Map(), // `${sku}|${location}` -> { sku, location, onHand, committed, seq }
+    shipments: [], // { shipmentId, erpOrderId, reference, location, lines, carrier, tracking, shippedAt, seq }
   };
+  const touch = (b, status) => {
+    if (status) b.status = status;
+    b.updatedAt = new Date().toISOString();
+    b.seq = ++state.seq;
+  };
+  const view = (orderId, b) => ({ erpOrderId: b.erpOrderId, reference: orderId, status: b.status, updatedAt: b.updatedAt });
   const say = (...a) => quiet || console.log("[erp-sim]", ...a);
 
   const server = createServer(async (req, res) => {
@@ -67,7 +87,29 @@ export async function startErpSimulator({ port = 8788, host = "127.0.0.1", token
       if (url.pathname === "/_sim/reset" && req.method === "POST") {
         state.rules = [];
         state.faults = { latencyMs: 0, errorRate: 0, status: 0, downUntil: 0 };
+        state.master = { customers: null, items: null };
         return json(res, 200, { ok: true });
+      }
+      if (url.pathname === "/_sim/master" && req.method === "PUT") {
+        const m = raw ? JSON.parse(raw) : {};
+        state.master = { customers: m.customers ?? null, items: m.items ?? null };
+        return json(res, 200, state.master);
+      }
+      if (url.pathname === "/_sim/stock" && req.method === "POST") {
+        for (const r of JSON.parse(raw).rows ?? []) {
+          state.stock.set(`${r.sku}|${r.location}`, { sku: r.sku, location: r.location, onHand: Number(r.onHand ?? 0), committed: Number(r.committed ?? 0), seq: ++state.seq });
+        }
+        return json(res, 200, { ok: true });
+      }
+      if (url.pathname === "/_sim/shipments" && req.method === "POST") {
+        const s = JSON.parse(raw);
+        const entry = [...state.bookings.entries()].find(([id, b]) => id === s.orderId || b.erpOrderId === s.erpOrderId);
+        if (!entry) return json(res, 404, { error: "no such booking" });
+        const [orderId, b] = entry;
+        const shipment = { shipmentId: `SHP-${state.shipments.length + 1}`, erpOrderId: b.erpOrderId, reference: orderId, location: s.location, lines: s.lines ?? b.lines ?? [], carrier: s.carrier, tracking: s.tracking, shippedAt: new Date().toISOString(), seq: ++state.seq };
+        state.shipments.push(shipment);
+        touch(b, "shipped");
+        return json(res, 201, shipment);
       }
       if (url.pathname === "/_sim/orders" && req.method === "GET") {
         const match = url.searchParams.get("match") ?? "";
@@ -82,8 +124,14 @@ export async function startErpSimulator({ port = 8788, host = "127.0.0.1", token
       if (cancel && req.method === "POST") {
         const b = [...state.bookings.values()].find((x) => x.erpOrderId === cancel[1]);
         if (!b) return json(res, 404, { error: "unknown erp order" });
+        if (b.status === "shipped") return json(res, 422, { error: `order ${b.erpOrderId} has shipped and cannot be cancelled`, code: "not_cancellable" });
         b.cancelled = true;
+        if (b.status !== "cancelled") touch(b, "cancelled");
         return json(res, 200, { erpOrderId: b.erpOrderId, cancelled: true });
+      }
+      if (req.method === "GET") {
+        const read = readSide(url);
+        if (read) return json(res, 200, read);
       }
       if (url.pathname !== "/orders" || req.method !== "POST") return json(res, 404, { error: "not found" });
 
@@ -105,6 +153,10 @@ export async function startErpSimulator({ port = 8788, host = "127.0.0.1", token
         say(`POST /orders ${orderId} -> ${failWith}`);
         return json(res, failWith, { error: reason, message: reason }, retryAfter !== undefined ? { "retry-after": String(retryAfter) } : {});
       }
+      const unknownCustomer = state.master.customers && !state.master.customers.includes(order.customer?.id);
+      const unknownSku = state.master.items && (order.lines ?? []).map((l) => l.sku).find((sku) => !state.master.items.includes(sku));
+      if (unknownCustomer) return json(res, 422, { error: `unknown customer ${order.customer?.id}`, code: "unknown_customer" });
+      if (unknownSku) return json(res, 422, { error: `unknown item ${unknownSku}`, code: "unknown_item" });
       const existing = state.bookings.get(orderId);
       if (existing) {
         say(`POST /orders ${orderId} -> 409 (already booked as ${existing.erpOrderId})`);
@@ -116,16 +168,58 @@ export async function startErpSimulator({ port = 8788, host = "127.0.0.1", token
         externalId: order.externalId,
         channel: order.channel,
         version: order.version,
+        lines: (order.lines ?? []).map((l) => ({ sku: l.sku, quantity: l.quantity })),
         idempotencyKey: req.headers["idempotency-key"],
         orchestrationId: req.headers["x-orchestration-id"],
         bookedAt: new Date().toISOString(),
       });
+      touch(state.bookings.get(orderId), "open");
+      if (rule?.answerAfterMs) {
+        rule.used++;
+        await new Promise((r) => setTimeout(r, rule.answerAfterMs));
+      }
       say(`POST /orders ${orderId} -> 201 ${erpOrderId}`);
       return json(res, 201, { erpOrderId });
     } catch (e) {
       return json(res, 400, { error: `bad request: ${e instanceof Error ? e.message : e}` });
     }
   });
+  // The generic read endpoints; cursors are the sequence numbers of the last change returned.
+  function readSide(url) {
+    const q = url.searchParams;
+    const after = Number(q.get("cursor") ?? q.get("changedSince") ?? 0) || 0;
+    const limit = Math.max(1, Math.min(Number(q.get("limit") ?? 100) || 100, 1000));
+    const page = (rows) => {
+      const sorted = rows.filter((r) => r.seq > after).sort((a, b) => a.seq - b.seq);
+      const items = sorted.slice(0, limit);
+      return { items, cursor: String(items.length ? items[items.length - 1].seq : after), more: sorted.length > limit };
+    };
+    const strip = ({ seq: _seq, ...r }) => r;
+    if (url.pathname === "/orders" && q.has("reference")) {
+      const ref = q.get("reference");
+      const b = state.bookings.get(ref);
+      return { orders: b ? [view(ref, b)] : [] };
+    }
+    if (url.pathname === "/orders" && q.has("changedSince")) {
+      const p = page([...state.bookings.entries()].map(([id, b]) => ({ ...view(id, b), seq: b.seq })));
+      return { orders: p.items.map(strip), cursor: p.cursor, more: p.more };
+    }
+    if (url.pathname === "/stock" && q.has("skus")) {
+      const skus = new Set((q.get("skus") ?? "").split(",").filter(Boolean));
+      return { rows: [...state.stock.values()].filter((r) => skus.has(r.sku)).map(strip), asOf: new Date().toISOString(), cursor: String(state.seq), more: false };
+    }
+    if (url.pathname === "/stock") {
+      const asOf = new Date().toISOString();
+      const p = page([...state.stock.values()]);
+      return { rows: p.items.map(strip), asOf, cursor: p.cursor, more: p.more };
+    }
+    if (url.pathname === "/shipments") {
+      const p = page(state.shipments);
+      return { shipments: p.items.map(strip), cursor: p.cursor, more: p.more };
+    }
+    return null;
+  }
+
   await new Promise((resolve) => server.listen(port, host, resolve));
   if (unref) server.unref();
   const addr = server.address();

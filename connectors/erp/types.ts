@@ -154,8 +154,8 @@ export interface ErpConnector {
   health(): Promise<ErpResult<{ version?: string; detail: string }>>;
   /** Books the order once (look up by reference first, and again after a timeout). `created: false` when it was already there. */
   createOrder(order: ErpOrder): Promise<ErpResult<{ erpOrderId: string; created: boolean; state: ErpOrderStatus["state"] }>>;
-  /** Cancels where the ERP allows it; `rejected` with `code: "not_cancellable"` and the ERP's reason where it does not. Always re-reads the state. */
-  cancelOrder(ref: { erpOrderId: string; orderId: string }): Promise<ErpResult<{ state: ErpOrderStatus["state"] }>>;
+  /** Cancels where the ERP allows it; `rejected` with `code: "not_cancellable"` and the ERP's reason where it does not. Always re-reads the state. `orchestrationId` is carried on the ERP call where the ERP takes one (invariant 6). */
+  cancelOrder(ref: { erpOrderId: string; orderId: string; orchestrationId?: string }): Promise<ErpResult<{ state: ErpOrderStatus["state"] }>>;
   /** By ERP id, or by our reference when the ERP id is not known; `null` when the ERP has no such order. */
   getOrder(ref: { erpOrderId?: string; orderId: string }): Promise<ErpResult<ErpOrderStatus | null>>;
   ordersChangedSince(cursor: string | null): Promise<ErpResult<ErpPage<ErpOrderStatus>>>;
