@@ -23,16 +23,22 @@ export const declaredRoutes: RouteConfig[] = [];
 
 const honoPath = (p: string) => p.replace(/\{([^}]+)\}/g, ":$1");
 
+/** Answers every route may give: any authenticated one may be rate-limited, and anything may fail on our side. */
+function withCommonAnswers(spec: RouteConfig): RouteConfig {
+  const common = { ...(spec.security ? problems("too-many-requests") : {}), ...problems("internal-error") };
+  return { ...spec, responses: { ...common, ...spec.responses } };
+}
+
 /** Declares a route that another Worker serves (availability), so the one document lists it. */
 export function declare(spec: RouteConfig): void {
-  declaredRoutes.push(spec);
-  docs.openAPIRegistry.registerPath(spec);
+  const full = withCommonAnswers(spec);
+  declaredRoutes.push(full);
+  docs.openAPIRegistry.registerPath(full);
 }
 
 /** Declares a route in the API document and mounts its handlers on `app`. */
 export function route(app: Hono<AppEnv>, spec: RouteConfig, ...handlers: MiddlewareHandler<AppEnv>[]): void {
-  declaredRoutes.push(spec);
-  docs.openAPIRegistry.registerPath(spec);
+  declare(spec);
   app.on(spec.method.toUpperCase(), honoPath(spec.path), ...(handlers as [MiddlewareHandler<AppEnv>]));
 }
 

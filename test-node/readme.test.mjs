@@ -89,6 +89,9 @@ for (const file of docs) {
     const erpPort = new URL(sys.erpUrl).port;
     const script = [
       "set -u",
+      // What the README's "Try it" sets first; docs pages rely on it as a reader who came from there does.
+      `KEY=$(grep DEMO_API_KEY .dev.vars | cut -d= -f2)`,
+      `ADMIN="authorization: Bearer $(grep ADMIN_TOKEN .dev.vars | cut -d= -f2)"`,
       // Status of every curl, in order; the body still goes to stdout as when pasted.
       `curl() { local out; out=$(mktemp); local code; code=$(command curl -sS -o "$out" -w '%{http_code}' "$@"); local rc=$?; cat "$out"; rm -f "$out"; echo "$code" >> '${log}'; return $rc; }`,
       ...blocks.map((b, n) => {

@@ -5,16 +5,18 @@ import ingest from "../workers/ingest/index";
 import availability from "../workers/availability/index";
 import dispatch from "../workers/dispatch/index";
 import type { Env } from "../lib/env";
+import { checkAgainstDocument } from "./contract";
 
 export { TransactionDO } from "../durable-objects/order/transaction-do";
 export { InventoryDO } from "../durable-objects/inventory/inventory-do";
 export { SchedulerDO } from "../durable-objects/scheduler/scheduler-do";
 
 export default {
-  fetch(request, env, ctx) {
+  async fetch(request, env, ctx) {
     const { pathname } = new URL(request.url);
-    if (pathname.startsWith("/v1/availability")) return availability.fetch(request, env, ctx);
-    return ingest.fetch(request, env, ctx);
+    const probe = request.clone();
+    const response = await (pathname.startsWith("/v1/availability") ? availability.fetch(request, env, ctx) : ingest.fetch(request, env, ctx));
+    return checkAgainstDocument(probe, response);
   },
   queue: dispatch.queue,
   scheduled: dispatch.scheduled,
