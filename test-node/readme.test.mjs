@@ -12,6 +12,7 @@ import path from "node:path";
 import { after, before, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { freePort, startSystem } from "../scripts/dev-system.mjs";
+import { lintOpenApi } from "../scripts/lint-openapi.mjs";
 import { seedDemo } from "../scripts/seed.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -121,3 +122,10 @@ for (const file of docs) {
     assert.deepEqual(failed.map((m) => `block ${m[1]} exited ${m[2]}`), [], `a block's last command failed${context}`);
   });
 }
+
+test("the OpenAPI document the running system serves lints clean (Redocly's recommended rules)", async () => {
+  const text = await (await fetch(`${sys.url}/openapi.json`)).text();
+  const problems = await lintOpenApi(text);
+  const errors = problems.filter((p) => p.severity === "error");
+  assert.deepEqual(errors, [], JSON.stringify(errors.slice(0, 10), null, 1));
+});

@@ -15,13 +15,13 @@ declare(batchRoute);
 
 route(
   metaRoutes,
-  createRoute({ method: "get", path: "/healthz", summary: "Liveness", tags: ["meta"], responses: { 200: json(z.object({ ok: z.literal(true) }), "Alive") } }),
+  createRoute({ method: "get", path: "/healthz", summary: "Liveness", tags: ["meta"], security: [], responses: { 200: json(z.object({ ok: z.literal(true) }), "Alive") } }),
   async (c) => c.json({ ok: true as const }),
 );
 
 route(
   metaRoutes,
-  createRoute({ method: "get", path: "/openapi.json", summary: "This document", tags: ["meta"], responses: { 200: json(z.record(z.string(), z.unknown()), "OpenAPI 3.1") } }),
+  createRoute({ method: "get", path: "/openapi.json", summary: "This document", tags: ["meta"], security: [], responses: { 200: json(z.record(z.string(), z.unknown()), "OpenAPI 3.1") } }),
   async (c) => c.json(apiDocument(new URL(c.req.url).origin)),
 );
 
@@ -33,7 +33,7 @@ route(
     method: "get",
     path: "/problems/{slug}",
     summary: "What a problem type means (the `type` URI of every error answer)",
-    tags: ["meta"],
+    tags: ["meta"], security: [],
     request: { params: z.object({ slug: z.enum(Object.keys(PROBLEM_TYPES) as [ProblemSlug, ...ProblemSlug[]]) }) },
     responses: { 200: json(problemType, "The problem type"), ...problems("not-found") },
   }),
@@ -51,7 +51,7 @@ route(
     method: "get",
     path: "/",
     summary: "Where things are",
-    tags: ["meta"],
+    tags: ["meta"], security: [],
     responses: { 200: json(z.object({ service: z.string(), openapi: z.string(), ops: z.string(), docs: z.string() }), "Pointers") },
   }),
   async (c) => c.json({ service: "switchyard", openapi: "/openapi.json", ops: "/ops", docs: "README.md" }),

@@ -56,7 +56,7 @@ route(
   createRoute({
     method: "get",
     path: "/ops",
-    summary: "The operations dashboard (HTML; paste an ops:read key or the admin token)",
+    summary: "The operations dashboard (HTML; paste an ops:read key or the admin token)", security: [],
     tags: ["ops"],
     responses: { 200: { description: "The page", content: { "text/html": { schema: z.string() } } } },
   }),

@@ -38,6 +38,7 @@ route(
     method: "post",
     path: "/v1/webhooks/{connectionId}",
     summary: "A channel's webhook delivery, verified by the provider's own signature scheme",
+    security: [],
     description:
       "Shopify X-Shopify-Hmac-Sha256; WooCommerce X-WC-Webhook-Signature; Amazon x-api-key; BigCommerce Authorization: Bearer; Standard Webhooks webhook-id / webhook-timestamp / webhook-signature. A 200 means the event is durable.",
     request: { params: z.object({ connectionId: z.string() }), body: { content: { "application/json": { schema: z.unknown() } }, required: true } },
