@@ -73,6 +73,7 @@ export default defineConfig({
           OUTBOX_SWEEP_AFTER_SECONDS: "5",
           ALLOW_PRIVATE_URLS: "true",
           FAULT_INJECTION: "on",
+          BODY_READ_TIMEOUT_MS: "1500",
           ...trytonBindings,
         },
         queueConsumers: queueConsumersFromWrangler("./workers/dispatch/wrangler.toml"),

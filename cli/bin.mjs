@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import { Command } from "commander";
 import { DEFAULT_URL } from "./client.mjs";
 import { registerConnections, registerKeys, registerPolicy, registerSubscriptions } from "./commands/admin.mjs";
+import { registerAudit } from "./commands/audit.mjs";
 import { registerDeadLetters, registerExceptions, registerOrders, registerReconcile, registerStatus } from "./commands/ops.mjs";
 
 const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
@@ -39,6 +40,7 @@ registerDeadLetters(program);
 registerExceptions(program);
 registerReconcile(program);
 registerOrders(program);
+registerAudit(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -12,6 +12,7 @@ export const PROBLEM_TYPES = {
   "not-found": { status: 404, title: "Not found", description: "No such resource (or route)." },
   "request-timeout": { status: 408, title: "Request timeout", description: "The body did not arrive within the read deadline." },
   conflict: { status: 409, title: "Conflict", description: "The request conflicts with the resource's state: a transition the order's state does not allow, a key already registered, or a request with this Idempotency-Key still running." },
+  gone: { status: 410, title: "Gone", description: "The route was retired after its Sunset date; the Link header names its successor." },
   "payload-too-large": { status: 413, title: "Payload too large", description: "The body is over the limit (1 MiB for JSON and webhooks)." },
   "unsupported-media-type": { status: 415, title: "Unsupported media type", description: "The body declares a type this route does not take (no content-type means JSON)." },
   "idempotency-key-reused": { status: 422, title: "Idempotency-Key reused", description: "The Idempotency-Key was used before with a different body." },
@@ -26,6 +27,6 @@ export type ProblemSlug = keyof typeof PROBLEM_TYPES;
 export function problemSlug(status: number, title: string): ProblemSlug {
   const exact = (Object.entries(PROBLEM_TYPES) as [ProblemSlug, { status: number; title: string }][]).find(([, p]) => p.status === status && p.title === title);
   if (exact) return exact[0];
-  const generic: Record<number, ProblemSlug> = { 400: "validation-failed", 401: "unauthorized", 403: "forbidden", 404: "not-found", 408: "request-timeout", 409: "conflict", 413: "payload-too-large", 415: "unsupported-media-type", 422: "idempotency-key-reused", 429: "too-many-requests", 503: "unavailable" };
+  const generic: Record<number, ProblemSlug> = { 400: "validation-failed", 401: "unauthorized", 403: "forbidden", 404: "not-found", 408: "request-timeout", 409: "conflict", 410: "gone", 413: "payload-too-large", 415: "unsupported-media-type", 422: "idempotency-key-reused", 429: "too-many-requests", 503: "unavailable" };
   return generic[status] ?? "internal-error";
 }

@@ -205,3 +205,23 @@ export const eventDeliveries = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.eventId, t.subscriptionId] }), index("event_deliveries_state").on(t.state, t.createdAt)],
 );
+
+// --- governance ---
+
+/** Every admin change (and operator action): who, what, and the resource before and after, secrets redacted. */
+export const auditLog = sqliteTable(
+  "audit_log",
+  {
+    id: text("id").primaryKey(),
+    at: text("at").notNull(),
+    /** `admin:<token fingerprint>` or `key:<api key id>`. */
+    actor: text("actor").notNull(),
+    /** `<resource>.<verb>`, e.g. `connection.put`, `api_key.revoke`, `dead_letter.replay`. */
+    action: text("action").notNull(),
+    resource: text("resource").notNull(),
+    resourceId: text("resource_id").notNull(),
+    before: text("before", { mode: "json" }).$type<unknown>(),
+    after: text("after", { mode: "json" }).$type<unknown>(),
+  },
+  (t) => [index("audit_log_at").on(t.at), index("audit_log_resource").on(t.resource, t.resourceId, t.at)],
+);

@@ -11,7 +11,7 @@ import { createRoute, OpenAPIHono, type RouteConfig } from "@hono/zod-openapi";
 import type { Hono, MiddlewareHandler } from "hono";
 import { z } from "zod";
 import { PROBLEM_TYPES, type ProblemSlug } from "../core/problems";
-import type { AppEnv } from "./http";
+import { ProblemError, type AppEnv } from "./http";
 
 export { createRoute };
 
@@ -25,7 +25,8 @@ const honoPath = (p: string) => p.replace(/\{([^}]+)\}/g, ":$1");
 
 /** Answers every route may give: any authenticated one may be rate-limited, and anything may fail on our side. */
 function withCommonAnswers(spec: RouteConfig): RouteConfig {
-  const common = { ...(spec.security ? problems("too-many-requests") : {}), ...problems("internal-error") };
+  const reads = spec.request?.body ? problems("body-not-received", "request-timeout", "payload-too-large") : {};
+  const common = { ...reads, ...(spec.security ? problems("too-many-requests") : {}), ...problems("internal-error") };
   return { ...spec, responses: { ...common, ...spec.responses } };
 }
 
@@ -75,4 +76,26 @@ export function apiDocument(serverUrl?: string) {
     },
     ...(serverUrl ? { servers: [{ url: serverUrl }] } : {}),
   });
+}
+
+/**
+ * The API version policy for a route being retired: `Deprecation` (RFC 9745, the date it was
+ * deprecated), `Sunset` (RFC 8594, when it stops) and a `Link` to its successor on every answer;
+ * from the sunset on, `410 Gone` naming the successor. Declare the route with `deprecated: true`.
+ *
+ * @example route(app, createRoute({ ..., deprecated: true }), deprecation({ since: "2026-12-01", sunset: "2027-06-30", successor: "/v1/channels/{channel}/orders/{externalId}" }), handler)
+ */
+export function deprecation(opts: { since: string; sunset: string; successor: string }): MiddlewareHandler<AppEnv> {
+  const since = Date.parse(`${opts.since}T00:00:00Z`);
+  const sunset = Date.parse(`${opts.sunset}T00:00:00Z`);
+  const headers = {
+    deprecation: `@${Math.floor(since / 1000)}`,
+    sunset: new Date(sunset).toUTCString(),
+    link: `<${opts.successor}>; rel="successor-version"`,
+  };
+  return async (c, next) => {
+    if (Date.now() >= sunset) throw new ProblemError(410, "Gone", `This route was retired on ${opts.sunset}; use ${opts.successor}.`, undefined, headers);
+    await next();
+    for (const [k, v] of Object.entries(headers)) c.res.headers.set(k, v);
+  };
 }

@@ -12,6 +12,7 @@ import { firstMalformedString, jsonDepth } from "../core/text";
 import { activeKeyByHash } from "../db/api-keys";
 import type { Env } from "./env";
 import { log } from "./log";
+import { enforceRate } from "./rate-limits";
 
 export type ApiKeyPrincipal = { kind: "api_key"; id: string; name: string; scopes: string[]; ratePerMinute: number | null };
 export type Principal = ApiKeyPrincipal | { kind: "admin" };
@@ -122,7 +123,7 @@ export function requireJsonContentType(c: Context): void {
 /** An optional JSON body (empty means `{}`), checked like any other. */
 export async function parseOptionalJsonBody<S extends z.ZodType>(c: Context, schema: S): Promise<z.infer<S>> {
   requireJsonContentType(c);
-  const raw = new TextDecoder().decode(await readBody(c.req.raw));
+  const raw = new TextDecoder().decode(await readRequestBody(c));
   return validate(schema, raw.trim() ? parseJsonText(raw) : {});
 }
 
@@ -133,10 +134,20 @@ export function validate<S extends z.ZodType>(schema: S, value: unknown): z.infe
   return r.data;
 }
 
+/** The read deadline for request bodies: BODY_READ_TIMEOUT_MS, else 10 s. */
+export function bodyTimeout(env: { BODY_READ_TIMEOUT_MS?: string }): number {
+  return Number(env.BODY_READ_TIMEOUT_MS) || BODY_READ_TIMEOUT_MS;
+}
+
+/** The request's raw body under the size limit and read deadline. */
+export function readRequestBody(c: Context, limit = MAX_BODY_BYTES): Promise<Uint8Array> {
+  return readBody(c.req.raw, limit, bodyTimeout(c.env as Env));
+}
+
 /** Reads, size-checks, JSON-parses and validates the body. Returns the data and the JSON as sent. */
 export async function parseJsonBody<S extends z.ZodType>(c: Context, schema: S): Promise<{ data: z.infer<S>; json: unknown }> {
   requireJsonContentType(c);
-  const json = parseJsonText(new TextDecoder().decode(await readBody(c.req.raw)));
+  const json = parseJsonText(new TextDecoder().decode(await readRequestBody(c)));
   return { data: validate(schema, json), json };
 }
 
@@ -166,21 +177,6 @@ async function lookupKey(env: Env, token: string): Promise<ApiKeyPrincipal | nul
   return row ? { kind: "api_key", id: row.id, name: row.name, scopes: row.scopes, ratePerMinute: row.ratePerMinute } : null;
 }
 
-// Fixed one-minute windows per key and isolate: a cheap guard against a runaway client.
-// (Rate-limit bindings replace this on Cloudflare where configured; see README.)
-const windows = new Map<string, { start: number; count: number }>();
-function overRate(p: ApiKeyPrincipal): number | null {
-  if (!p.ratePerMinute) return null;
-  const now = Date.now();
-  const w = windows.get(p.id);
-  if (!w || now - w.start >= 60_000) {
-    windows.set(p.id, { start: now, count: 1 });
-    return null;
-  }
-  w.count++;
-  return w.count > p.ratePerMinute ? Math.ceil((w.start + 60_000 - now) / 1000) : null;
-}
-
 /** Partner endpoints: an API key with `scope` (the admin token passes every scope). */
 export function requireScope(scope: Scope): MiddlewareHandler<AppEnv> {
   return async function requireScopeMw(c, next) {
@@ -192,8 +188,7 @@ export function requireScope(scope: Scope): MiddlewareHandler<AppEnv> {
     const p = token ? await lookupKey(c.env, token) : null;
     if (!p) throw new ProblemError(401, "Unauthorized", "A valid API key is required.", undefined, { "www-authenticate": "Bearer" });
     if (!p.scopes.includes(scope)) throw new ProblemError(403, "Forbidden", `This key lacks the ${scope} scope.`);
-    const wait = overRate(p);
-    if (wait !== null) throw new ProblemError(429, "Too many requests", "This key is over its rate.", undefined, { "retry-after": String(wait) });
+    await enforceRate(c.env, `key:${p.id}`, p.ratePerMinute);
     c.set("principal", p);
     await next();
   };

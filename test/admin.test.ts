@@ -1,5 +1,6 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { signStandard } from "../core/channels/standard/signature";
 import { admin, call, createKey, postOrder, sampleOrder, stockedOrder, uid } from "./helpers";
 
 describe("admin API", () => {
@@ -52,6 +53,26 @@ describe("admin API", () => {
     expect((await get()).status).toBe(404);
     expect((await get()).status).toBe(404);
     const limited = await get();
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(0);
+  });
+
+  it("rate-limits a connection's deliveries by its settings.ratePerMinute, counting only signed ones", async () => {
+    const id = uid("std");
+    const secret = "whsec_cmF0ZS1saW1pdGVkLWNvbm5lY3Rpb24tc2VjcmV0";
+    await admin(`/v1/admin/connections/${id}`, "PUT", { kind: "standard", secret, settings: { ratePerMinute: 2 } });
+    const send = async (signed: boolean) => {
+      const msg = uid("msg");
+      const ts = Math.floor(Date.now() / 1000);
+      const body = JSON.stringify({ type: "ping.test", timestamp: new Date().toISOString(), data: {} });
+      const sig = signed ? await signStandard(secret, msg, ts, body) : "v1,AAAA";
+      return call(`/v1/webhooks/${id}`, { method: "POST", headers: { "webhook-id": msg, "webhook-timestamp": String(ts), "webhook-signature": sig }, body });
+    };
+    // Forged deliveries are refused and spend nothing of the allowance.
+    for (let i = 0; i < 5; i++) expect((await send(false)).status).toBe(401);
+    expect((await send(true)).status).toBe(200);
+    expect((await send(true)).status).toBe(200);
+    const limited = await send(true);
     expect(limited.status).toBe(429);
     expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(0);
   });

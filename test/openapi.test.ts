@@ -32,6 +32,11 @@ const exercises: Record<string, (c: Ctx) => Promise<Response>> = {
     return get(`/v1/orders?channel=${body.channel}&externalId=${body.externalId}`, c.key);
   },
   "GET /v1/orders/{id}": (c) => get(`/v1/orders/${c.orderId}`, c.key),
+  "GET /v1/channels/{channel}/orders/{externalId}": async (c) => {
+    const body = await stockedOrder();
+    await postOrder(c.key, body);
+    return get(`/v1/channels/${body.channel}/orders/${encodeURIComponent(body.externalId)}`, c.key);
+  },
   "POST /v1/orders/{id}/cancel": async (c) => {
     const r = (await (await postOrder(c.key, await stockedOrder())).json()) as { orderId: string };
     return post(`/v1/orders/${r.orderId}/cancel`, c.key, { reason: "contract test" });
@@ -80,6 +85,7 @@ const exercises: Record<string, (c: Ctx) => Promise<Response>> = {
   "GET /v1/admin/channels": () => admin("/v1/admin/channels", "GET"),
   "PUT /v1/admin/subscriptions/{id}": () => admin(`/v1/admin/subscriptions/${uid("s")}`, "PUT", { url: "https://hooks.example.com/x", secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", events: ["nothing.happens"] }),
   "GET /v1/admin/subscriptions": () => admin("/v1/admin/subscriptions", "GET"),
+  "GET /v1/admin/audit": () => admin("/v1/admin/audit?resource=channel_policy&limit=5", "GET"),
   "DELETE /v1/admin/subscriptions/{id}": async () => {
     const id = uid("s");
     await admin(`/v1/admin/subscriptions/${id}`, "PUT", { url: "https://hooks.example.com/x", secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", events: ["nothing.happens"] });

@@ -105,3 +105,20 @@ describe("Idempotency-Key while the first request is still running", () => {
     expect((await postOrder(key, body, idem)).status).toBe(201);
   });
 });
+
+describe("API version policy", () => {
+  it("answers the retired lookup with Deprecation, Sunset and its successor; the successor answers the same order", async () => {
+    const key = await createKey();
+    const body = await stockedOrder();
+    const { orderId } = (await (await postOrder(key, body)).json()) as { orderId: string };
+    const old = await call(`/v1/orders?channel=${body.channel}&externalId=${body.externalId}`, { headers: { authorization: `Bearer ${key}` } });
+    expect(old.status).toBe(200);
+    expect(old.headers.get("deprecation")).toBe(`@${Date.parse("2026-12-01T00:00:00Z") / 1000}`);
+    expect(old.headers.get("sunset")).toBe("Wed, 30 Jun 2027 00:00:00 GMT");
+    expect(old.headers.get("link")).toBe('</v1/channels/{channel}/orders/{externalId}>; rel="successor-version"');
+    const successor = await call(`/v1/channels/${body.channel}/orders/${body.externalId}`, { headers: { authorization: `Bearer ${key}` } });
+    expect(successor.headers.get("deprecation")).toBeNull();
+    expect(((await successor.json()) as { orderId: string }).orderId).toBe(orderId);
+    expect(((await old.json()) as { orderId: string }).orderId).toBe(orderId);
+  });
+});

@@ -10,6 +10,7 @@ import { checkAgainstDocument } from "./contract";
 export { TransactionDO } from "../durable-objects/order/transaction-do";
 export { InventoryDO } from "../durable-objects/inventory/inventory-do";
 export { SchedulerDO } from "../durable-objects/scheduler/scheduler-do";
+export { RateLimiterDO } from "../durable-objects/limits/rate-limiter-do";
 
 export default {
   async fetch(request, env, ctx) {

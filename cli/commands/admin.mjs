@@ -4,7 +4,7 @@ import { emit, pairs, table } from "../output.mjs";
 import { CliError, count, leaf, list, percent, run } from "../context.mjs";
 
 const KINDS = ["shopify", "woocommerce", "bigcommerce", "amazon", "standard", "x12"];
-const SCOPES = ["orders:write", "orders:read", "inventory:write", "availability:read", "shipments:write", "returns:write", "ops:read"];
+const SCOPES = ["orders:write", "orders:read", "inventory:write", "availability:read", "shipments:write", "returns:write", "ops:read", "ops:write", "master:write"];
 const enc = encodeURIComponent;
 
 const connectionColumns = [

@@ -11,11 +11,13 @@ import { SCOPES } from "../../../core/scopes";
 import { isUrlSetting } from "../../../core/urls";
 import { insertKey, listKeys, revokeKey } from "../../../db/api-keys";
 import { getConnection, listConnections, rotateConnectionSecret, upsertConnection, type ConnectionRow } from "../../../db/connections";
+import { listAudit } from "../../../db/audit";
 import { getPolicyRow, listPolicyRows, upsertPolicy } from "../../../db/policies";
 import { deleteSubscription, listSubscriptions, upsertSubscription } from "../../../db/subscriptions";
 import { CONNECTION_KINDS, forgetConnection, maskSettings, sealSettings } from "../../../lib/connections";
 import { createRoute, json, problems, route } from "../../../lib/api";
 import { param, parseJsonBody, ProblemError, requireAdmin, validate, type AppEnv } from "../../../lib/http";
+import { audit } from "../../../lib/audit";
 import { newId } from "../../../lib/ids";
 import { forgetPolicy } from "../../../lib/policies";
 import { outboundUrl } from "../../../lib/outbound";
@@ -109,6 +111,7 @@ route(
     validate(z.object({ channel: idParam }), { channel });
     for (const [k, v] of Object.entries(settings)) if (isUrlSetting(k)) outboundUrl(c.env, v, `settings.${k}`);
     const now = new Date().toISOString();
+    const before = await getConnection(c.env.DB, id);
     const { existed, row } = await upsertConnection(c.env.DB, {
       id,
       kind: data.kind,
@@ -119,6 +122,7 @@ route(
       updatedAt: now,
     });
     forgetConnection(id);
+    await audit(c, { action: "connection.put", resource: "connection", id, before: before && connectionView(before), after: connectionView(row) });
     return c.json(connectionView(row), existed ? 200 : 201);
   },
 );
@@ -141,6 +145,7 @@ route(
     const row = await rotateConnectionSecret(c.env.DB, id, await encryptSecret(c.env.SECRETS_KEY, data.secret), new Date().toISOString());
     if (!row) throw new ProblemError(404, "Not found", `No connection ${id}.`);
     forgetConnection(id);
+    await audit(c, { action: "connection.rotate", resource: "connection", id, after: { secret: "(set)", updatedAt: row.updatedAt } });
     return c.json(connectionView(row));
   },
 );
@@ -203,6 +208,7 @@ route(
       createdAt: new Date().toISOString(),
     });
     if (!inserted) throw new ProblemError(409, "Conflict", "That key is already registered.");
+    await audit(c, { action: "api_key.create", resource: "api_key", id, after: { id, name: data.name, scopes: data.scopes, ratePerMinute: data.ratePerMinute ?? null } });
     return c.json({ id, key, name: data.name, scopes: data.scopes }, 201);
   },
 );
@@ -233,6 +239,7 @@ route(
   }),
   async (c) => {
     if (!(await revokeKey(c.env.DB, param(c, "id"), new Date().toISOString()))) throw new ProblemError(404, "Not found", `No API key ${param(c, "id")}.`);
+    await audit(c, { action: "api_key.revoke", resource: "api_key", id: param(c, "id"), after: { revoked: true } });
     return c.json({ id: param(c, "id"), revoked: true });
   },
 );
@@ -249,8 +256,9 @@ route(
   async (c) => {
     const channel = validate(idParam, param(c, "channel"));
     const { data } = await parseJsonBody(c, channelPolicySchema);
-    await upsertPolicy(c.env.DB, channel, data, new Date().toISOString());
+    const previous = await upsertPolicy(c.env.DB, channel, data, new Date().toISOString());
     forgetPolicy(channel);
+    await audit(c, { action: "policy.put", resource: "channel_policy", id: channel, before: previous?.policy, after: data });
     return c.json({ channel, policy: data });
   },
 );
@@ -297,7 +305,8 @@ route(
     const { data } = await parseJsonBody(c, subscriptionBody);
     const url = outboundUrl(c.env, data.url, "url");
     const now = new Date().toISOString();
-    await upsertSubscription(c.env.DB, { id, url, secretEnc: await encryptSecret(c.env.SECRETS_KEY, data.secret), events: data.events, updatedAt: now });
+    const previous = await upsertSubscription(c.env.DB, { id, url, secretEnc: await encryptSecret(c.env.SECRETS_KEY, data.secret), events: data.events, updatedAt: now });
+    await audit(c, { action: "subscription.put", resource: "subscription", id, before: previous && { url: previous.url, events: previous.events }, after: { url, events: data.events, secret: "(set)" } });
     return c.json({ id, url, events: data.events });
   },
 );
@@ -330,7 +339,25 @@ route(
     },
   }),
   async (c) => {
-    if (!(await deleteSubscription(c.env.DB, param(c, "id")))) throw new ProblemError(404, "Not found", `No subscription ${param(c, "id")}.`);
+    const gone = await deleteSubscription(c.env.DB, param(c, "id"));
+    if (!gone) throw new ProblemError(404, "Not found", `No subscription ${param(c, "id")}.`);
+    await audit(c, { action: "subscription.delete", resource: "subscription", id: gone.id, before: { url: gone.url, events: gone.events } });
     return c.json({ id: param(c, "id"), deleted: true });
   },
+);
+
+const auditEntry = z.object({ id: z.string(), at: z.string(), actor: z.string(), action: z.string(), resource: z.string(), resourceId: z.string(), before: z.unknown(), after: z.unknown() });
+const auditQuery = z.object({ resource: z.string().max(64).optional(), resourceId: z.string().max(200).optional(), before: z.string().max(40).optional(), limit: z.coerce.number().int().min(1).max(500).default(100) });
+
+route(
+  adminRoutes,
+  createRoute({
+    method: "get",
+    path: "/v1/admin/audit",
+    summary: "Admin changes and operator actions, newest first: who, what, before and after (secrets redacted)",
+    ...admin,
+    request: { query: auditQuery },
+    responses: { 200: json(z.object({ items: z.array(auditEntry) }), "Entries; page with before=<the last entry's at>"), ...problems("validation-failed", "unauthorized") },
+  }),
+  async (c) => c.json({ items: await listAudit(c.env.DB, validate(auditQuery, c.req.query())) }),
 );

@@ -13,8 +13,9 @@ import { createRoute, problems, route } from "../../../lib/api";
 import { applyChannelEvents } from "../../../lib/channel-events";
 import { factScope, loadConnection, type Connection } from "../../../lib/connections";
 import type { Env } from "../../../lib/env";
-import { param, ProblemError, readBody, type AppEnv } from "../../../lib/http";
+import { param, ProblemError, readRequestBody, type AppEnv } from "../../../lib/http";
 import { deliveryGuard, guarded } from "../../../lib/idempotency";
+import { enforceRate } from "../../../lib/rate-limits";
 
 export const ediRoutes = new Hono<AppEnv>();
 
@@ -70,7 +71,8 @@ route(
     if (!conn || conn.kind !== "x12") throw new ProblemError(404, "Unknown connection", "No EDI connection with this id.");
     const token = /^Bearer\s+(.+)$/i.exec(c.req.header("authorization") ?? "")?.[1]?.trim() ?? "";
     if (!token || !timingSafeEqualString(token, conn.secret)) throw new ProblemError(401, "Unauthorized", "Send the connection secret as a Bearer token.");
-    const text = new TextDecoder().decode(await readBody(c.req.raw));
+    await enforceRate(c.env, `connection:${conn.id}`, Number(conn.settings.ratePerMinute) || null);
+    const text = new TextDecoder().decode(await readRequestBody(c));
     const location = typeof conn.settings.defaultLocation === "string" ? conn.settings.defaultLocation : undefined;
     const transmission = processTransmission(text, { channel: conn.channel, now: new Date(), ...(location ? { defaultLocation: location } : {}) });
     const results: { ack: string; outcome: Outcome }[] = [];

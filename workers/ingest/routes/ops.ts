@@ -9,6 +9,7 @@ import { countOpenExceptions, openExceptions } from "../../../db/exceptions";
 import { confirmedWithoutErpId, countOrdersBy, exceptionOrders, stuckOrders } from "../../../db/orders";
 import { syncLagSince } from "../../../db/availability";
 import { replayDeadLetter } from "../../../jobs/dead-letters";
+import { audit } from "../../../lib/audit";
 import { createRoute, json, problems, route } from "../../../lib/api";
 import { param, requireScope, ProblemError, validate, type AppEnv } from "../../../lib/http";
 import { orderStubById } from "../../../lib/orders";
@@ -205,6 +206,7 @@ route(
     const dryRun = c.req.query("dryRun") === "true";
     const r = await replayDeadLetter(c.env, param(c, "id"), { dryRun });
     if (!r) throw new ProblemError(404, "Not found", `No dead letter ${param(c, "id")}.`);
+    if (!dryRun) await audit(c, { action: "dead_letter.replay", resource: "dead_letter", id: r.id, after: r });
     return c.json(r, dryRun ? 200 : 202);
   },
 );
@@ -233,6 +235,7 @@ route(
       if (view) requeued.push(o.id);
     }
     const confirmed = await confirmedWithoutErpId(c.env.DB);
+    await audit(c, { action: "reconcile.run", resource: "reconcile", id: "-", after: { requeued: requeued.length } });
     return c.json({ requeued, confirmedWithoutErpId: confirmed.map((r) => r.id), at: new Date().toISOString() });
   },
 );

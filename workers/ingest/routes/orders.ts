@@ -4,13 +4,13 @@
  * reserved, recorded, enqueued) → store the answer for replays. Reads and cancels reach the
  * order's object from its id alone: nothing here reads D1.
  */
-import { Hono } from "hono";
+import { Hono, type Context } from "hono";
 import { z } from "zod";
 import { addressSchema, canonicalOrderSchema, customerSchema, decimalString, orderLineSchema, orderSourceSchema } from "../../../core/canonical";
 import { sha256Hex } from "../../../core/crypto";
 import { idempotencyObjectName } from "../../../core/keys";
 import { ORDER_STATUSES } from "../../../core/order-state";
-import { createRoute, json, problems, route } from "../../../lib/api";
+import { createRoute, deprecation, json, problems, route } from "../../../lib/api";
 import { guarded } from "../../../lib/idempotency";
 import { param, parseJsonBody, parseOptionalJsonBody, ProblemError, requireScope, validate, type AppEnv } from "../../../lib/http";
 import { orderStub, orderStubById } from "../../../lib/orders";
@@ -139,26 +139,41 @@ route(
 
 const byIdentity = z.object({ channel: z.string().min(1).max(100), externalId: z.string().min(1).max(200) });
 
+async function detailByIdentity(c: Context<AppEnv>, q: z.infer<typeof byIdentity>) {
+  const detail = await orderStub(c.env, q.channel, q.externalId).getDetail();
+  if (!detail) throw notFound(`${q.externalId} on channel ${q.channel}`);
+  return c.json(detail);
+}
+
+route(
+  orderRoutes,
+  createRoute({
+    method: "get",
+    path: "/v1/channels/{channel}/orders/{externalId}",
+    summary: "An order by its channel and external id (orders:read)",
+    security: auth,
+    request: { params: byIdentity },
+    responses: { 200: json(orderDetailSchema, "The order with its timeline, read from its own object"), ...problems("validation-failed", "unauthorized", "forbidden", "not-found") },
+  }),
+  requireScope("orders:read"),
+  async (c) => detailByIdentity(c, validate(byIdentity, { channel: param(c, "channel"), externalId: param(c, "externalId") })),
+);
+
 route(
   orderRoutes,
   createRoute({
     method: "get",
     path: "/v1/orders",
-    summary: "An order by channel and external id (orders:read)",
+    summary: "An order by channel and external id (orders:read). Deprecated: use /v1/channels/{channel}/orders/{externalId}",
+    description: "Answers carry Deprecation, Sunset (2027-06-30) and a Link to the successor; from the sunset on, 410.",
+    deprecated: true,
     security: auth,
     request: { query: byIdentity },
-    responses: {
-      200: json(orderDetailSchema, "The order with its timeline, read from its own object"),
-      ...problems("validation-failed", "unauthorized", "forbidden", "not-found"),
-    },
+    responses: { 200: json(orderDetailSchema, "The order with its timeline, read from its own object"), ...problems("validation-failed", "unauthorized", "forbidden", "not-found", "gone") },
   }),
   requireScope("orders:read"),
-  async (c) => {
-    const q = validate(byIdentity, c.req.query());
-    const detail = await orderStub(c.env, q.channel, q.externalId).getDetail();
-    if (!detail) throw notFound(`${q.externalId} on channel ${q.channel}`);
-    return c.json(detail);
-  },
+  deprecation({ since: "2026-12-01", sunset: "2027-06-30", successor: "/v1/channels/{channel}/orders/{externalId}" }),
+  async (c) => detailByIdentity(c, validate(byIdentity, c.req.query())),
 );
 
 route(

@@ -14,8 +14,9 @@ import { recordException } from "../../../db/exceptions";
 import { applyChannelEvents, type Applied } from "../../../lib/channel-events";
 import { factScope, loadConnection } from "../../../lib/connections";
 import { createRoute, json, problems, route } from "../../../lib/api";
-import { param, ProblemError, readBody, type AppEnv } from "../../../lib/http";
+import { param, ProblemError, readRequestBody, type AppEnv } from "../../../lib/http";
 import { deliveryGuard, guarded } from "../../../lib/idempotency";
+import { enforceRate } from "../../../lib/rate-limits";
 
 export const webhookRoutes = new Hono<AppEnv>();
 
@@ -48,7 +49,7 @@ route(
     },
   }),
   async (c) => {
-    const body = await readBody(c.req.raw);
+    const body = await readRequestBody(c);
     const conn = await loadConnection(c.env, param(c, "connectionId"));
     if (!conn || conn.kind === "x12") throw new ProblemError(404, "Unknown connection", "No webhook connection with this id.");
     const adapter = adapters[conn.kind];
@@ -57,6 +58,8 @@ route(
     const verified = await adapter.verify(req, info);
     if (!verified.ok) throw new ProblemError(401, verifyTitles[verified.error.reason] ?? "Unauthorized", "The delivery could not be authenticated.");
     const delivery = verified.value;
+  // Counted after verification: a flood of forged deliveries cannot spend a partner's allowance.
+  await enforceRate(c.env, `connection:${conn.id}`, Number(conn.settings.ratePerMinute) || null);
 
     // The same delivery always gets the same event id, whichever copy is answered; the body's
     // digest is what the ledger compares, so a delivery id reused for other content is caught.
