@@ -12,6 +12,7 @@ import { firstMalformedString, jsonDepth } from "../core/text";
 import { activeKeyByHash } from "../db/api-keys";
 import type { Env } from "./env";
 import { log } from "./log";
+import { ProblemError } from "./problem";
 import { enforceRate } from "./rate-limits";
 
 export type ApiKeyPrincipal = { kind: "api_key"; id: string; name: string; scopes: string[]; ratePerMinute: number | null };
@@ -25,18 +26,7 @@ export const BODY_READ_TIMEOUT_MS = 10_000;
 /** JSON nested deeper than this is refused before any schema sees it. */
 export const MAX_JSON_DEPTH = 64;
 
-/** The one error type at the HTTP boundary; anything else becomes a logged, generic 500. */
-export class ProblemError extends Error {
-  constructor(
-    readonly status: number,
-    readonly title: string,
-    readonly detail?: string,
-    readonly errors?: FieldIssue[],
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(detail ?? title);
-  }
-}
+export { ProblemError };
 
 export function problemResponse(status: number, title: string, detail?: string, errors?: FieldIssue[], headers: Record<string, string> = {}): Response {
   const body: Record<string, unknown> = { type: `/problems/${problemSlug(status, title)}`, title, status };

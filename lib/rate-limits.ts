@@ -4,7 +4,7 @@
  * have a limit). Over the limit: 429 with Retry-After.
  */
 import type { Env } from "./env";
-import { ProblemError } from "./http";
+import { ProblemError } from "./problem";
 
 export async function enforceRate(env: Env, who: string, perMinute: number | null | undefined): Promise<void> {
   if (!perMinute) return;
