@@ -40,6 +40,8 @@ export async function writeProjections(d1: D1Database, figures: ProjectedFigure[
         state: "pending",
         attempts: 0,
         createdAt: at,
+        stream: `inv:${c.sku}:${c.channel}`,
+        seq: c.seq,
       })
       .onConflictDoNothing(),
   ]);

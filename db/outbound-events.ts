@@ -10,7 +10,29 @@ import { eventDeliveries, outboundEvents } from "./schema";
 export type OutboundEvent = typeof outboundEvents.$inferSelect;
 
 export function pendingEvents(d1: D1Database, limit: number) {
-  return database(d1).select({ id: outboundEvents.id, type: outboundEvents.type }).from(outboundEvents).where(eq(outboundEvents.state, "pending")).orderBy(asc(outboundEvents.createdAt)).limit(limit).all();
+  return database(d1)
+    .select({ id: outboundEvents.id, type: outboundEvents.type })
+    .from(outboundEvents)
+    .where(eq(outboundEvents.state, "pending"))
+    .orderBy(asc(outboundEvents.createdAt), asc(outboundEvents.seq))
+    .limit(limit)
+    .all();
+}
+
+/**
+ * Whether an earlier event of the same stream is still on its way to this subscriber (queued,
+ * not delivered, not given up on): then this one waits, so a subscriber sees one order's events
+ * in order. A dead-lettered predecessor does not block its successors (it is replayable).
+ */
+export async function earlierUndelivered(d1: D1Database, subscriptionId: string, stream: string, seq: number): Promise<boolean> {
+  const r = await database(d1)
+    .select({ id: outboundEvents.id })
+    .from(outboundEvents)
+    .innerJoin(eventDeliveries, and(eq(eventDeliveries.eventId, outboundEvents.id), eq(eventDeliveries.subscriptionId, subscriptionId)))
+    .where(and(eq(outboundEvents.stream, stream), sql`${outboundEvents.seq} < ${seq}`, sql`${eventDeliveries.state} NOT IN ('delivered', 'dead')`))
+    .limit(1)
+    .all();
+  return r.length > 0;
 }
 
 /** Records the deliveries to make and marks their events dispatched, in batches under D1's parameter limit. */

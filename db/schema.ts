@@ -183,8 +183,11 @@ export const outboundEvents = sqliteTable(
     attempts: integer("attempts").notNull().default(0),
     createdAt: text("created_at").notNull(),
     deliveredAt: text("delivered_at"),
+    /** What the event is about (an order id, `inv:<sku>:<channel>`): a subscriber gets one stream's events in `seq` order. */
+    stream: text("stream"),
+    seq: integer("seq"),
   },
-  (t) => [index("outbound_events_state").on(t.state, t.createdAt), index("outbound_events_type").on(t.type, t.occurredAt)],
+  (t) => [index("outbound_events_state").on(t.state, t.createdAt), index("outbound_events_type").on(t.type, t.occurredAt), index("outbound_events_stream").on(t.stream, t.seq)],
 );
 
 // --- subscriber delivery ---

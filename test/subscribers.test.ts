@@ -41,4 +41,30 @@ describe("outbound events to subscribers", () => {
       expect(ev.orchestrationId).toMatch(/^orc_/);
     }
   });
+
+  it("delivers one order's events in order, even when the subscriber fails the first one for a while", async () => {
+    const path = `/hooks/${uid("ordered")}`;
+    const route = (status: number) => fetch(`${stubUrl}/_stub/routes`, { method: "POST", body: JSON.stringify({ method: "POST", path, status }) });
+    await route(503);
+    await admin(`/v1/admin/subscriptions/${uid("s")}`, "PUT", { url: `${stubUrl}${path}`, secret: "whsec_b3JkZXJlZC1kZWxpdmVyeS1zZWNyZXQ=", events: ["order.*"] });
+    const key = await createKey();
+    const { orderId } = (await (await postOrder(key, await stockedOrder())).json()) as { orderId: string };
+    await waitForOrder(key, orderId, (o) => o.status === "erp_accepted");
+    const calls = async () => ((await (await fetch(`${stubUrl}/_stub/calls?prefix=${path}`)).json()) as { calls: Call[] }).calls.filter((c) => c.body.includes(orderId));
+    const seqOf = (c: Call) => Number(/^evt_ord_[0-9a-f]+_(\d+)_/.exec((JSON.parse(c.body) as { id: string }).id)![1]);
+    // While the subscriber refuses, only the first event is tried: the later ones wait behind it.
+    await vi.waitFor(async () => expect((await calls()).length).toBeGreaterThan(1), { timeout: 20_000, interval: 200 });
+    expect(new Set((await calls()).map(seqOf)).size).toBe(1);
+    await route(204);
+    const delivered = await vi.waitFor(
+      async () => {
+        const all = await calls();
+        if (!all.some((c) => (JSON.parse(c.body) as { data: { to?: string } }).data.to === "erp_accepted")) throw new Error("not all delivered yet");
+        return all;
+      },
+      { timeout: 30_000, interval: 250 },
+    );
+    const firstOfEach = [...new Map(delivered.map((c) => [seqOf(c), c])).keys()];
+    expect(firstOfEach).toEqual([...firstOfEach].sort((a, b) => a - b));
+  });
 });

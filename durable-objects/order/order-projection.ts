@@ -40,6 +40,9 @@ export function projectionOf(s: OrderState, entries: TimelineEntry[]): OrderProj
         state: "pending",
         attempts: 0,
         createdAt: e.at,
+        // One order's events reach each subscriber in timeline order (workers/dispatch/subscribers.ts).
+        stream: s.orderId,
+        seq: e.seq,
       })),
     ),
   };

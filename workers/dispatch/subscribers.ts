@@ -1,12 +1,13 @@
 /**
  * The events consumer: POSTs each outbound event to its subscriber, signed the Standard
- * Webhooks way. Retries with backoff (honouring Retry-After); exhausted deliveries go to the
- * events dead-letter queue and can be replayed. Fan-out is periodic work (jobs/fan-out.ts).
+ * Webhooks way, one order's (one stream's) events in order. Retries with backoff (honouring
+ * Retry-After); exhausted deliveries go to the events dead-letter queue and can be replayed.
+ * Fan-out is periodic work (jobs/fan-out.ts).
  */
 import { signStandard } from "../../core/channels/standard/signature";
 import { decryptSecret } from "../../core/crypto";
 import { classifyStatus, nextDelaySeconds, parseRetryAfter } from "../../core/retry";
-import { deliveryContext, recordDeliveryAttempt } from "../../db/outbound-events";
+import { deliveryContext, earlierUndelivered, recordDeliveryAttempt } from "../../db/outbound-events";
 import { getSubscription } from "../../db/subscriptions";
 import type { Env } from "../../lib/env";
 import { log } from "../../lib/log";
@@ -19,6 +20,11 @@ export async function handleEventDelivery(msg: Message<EventMessage>, env: Env):
   try {
     const [{ event: ev, state }, sub] = await Promise.all([deliveryContext(env.DB, m.eventId, m.subscriptionId), getSubscription(env.DB, m.subscriptionId)]);
     if (!ev || !sub || state === "delivered") return msg.ack(); // deleted subscription, or a redelivery
+    if (ev.stream && ev.seq !== null && (await earlierUndelivered(env.DB, sub.id, ev.stream, ev.seq))) {
+      // An earlier event of this order is still on its way: wait for it, without spending this one's attempts.
+      await env.EVENTS_QUEUE.send(m, { delaySeconds: 1 });
+      return msg.ack();
+    }
     const target = callableUrl(env, sub.url);
     if (!target) {
       log.warn("subscription URL refused by the outbound policy; not delivered", { subscriptionId: sub.id, eventId: ev.id });
