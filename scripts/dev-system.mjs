@@ -150,6 +150,7 @@ export async function startSystem({
   registryPath,
   healthTimeoutMs = 120_000,
   startErp = true,
+  onOutput,
 } = {}) {
   const { vars } = ensureDevVars(root);
   const erpUrl = `http://127.0.0.1:${erpPort}`;
@@ -184,6 +185,7 @@ export async function startSystem({
   let output = "";
   const sink = (d) => {
     output = (output + d).slice(-20_000);
+    onOutput?.(String(d));
     if (!quiet) process.stdout.write(d);
   };
   child.stdout.on("data", sink);
