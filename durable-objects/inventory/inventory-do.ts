@@ -138,6 +138,14 @@ export class InventoryDO extends DurableObject<Env> {
     };
   }
 
+  /** Units held per order (ops and reconciliation: every hold must belong to a live order), largest first. */
+  async holdsByOrder(limit = 1000): Promise<{ orderId: string; held: number }[]> {
+    return this.ctx.storage.sql
+      .exec<{ order_id: string; held: number }>("SELECT order_id, SUM(held) AS held FROM reservations GROUP BY order_id HAVING SUM(held) > 0 ORDER BY held DESC LIMIT ?", limit)
+      .toArray()
+      .map((r) => ({ orderId: r.order_id, held: r.held }));
+  }
+
   /**
    * Projects now whatever is pending, waiting for a run already in progress (ops and tests: when
    * this resolves, KV and D1 hold every change made before the call). Ignores the once-a-second

@@ -71,7 +71,7 @@ route(
     path: "/v1/inventory/{sku}",
     summary: "Every figure a SKU's authority holds (ops:read)",
     security: [{ bearer: [] }],
-    request: { params: z.object({ sku: z.string().max(120) }) },
+    request: { params: z.object({ sku: z.string().max(120) }), query: z.object({ holds: z.enum(["true", "false"]).optional().describe("true: also list the units held per order") }) },
     responses: {
       200: json(
         z.object({ sku: z.string().nullable(), locations: z.array(z.record(z.string(), z.unknown())), channels: z.record(z.string(), z.number()) }).loose(),
@@ -84,6 +84,8 @@ route(
   async (c) => {
     const sku = param(c, "sku");
     if (sku.length > 120) throw new ProblemError(400, "Validation failed", "sku is too long.", [{ path: "sku", message: "at most 120 characters" }]);
-    return c.json(await c.env.INVENTORY.getByName(sku).state());
+    const stub = c.env.INVENTORY.getByName(sku);
+  const [state, holds] = await Promise.all([stub.state(), c.req.query("holds") === "true" ? stub.holdsByOrder() : null]);
+  return c.json({ ...state, ...(holds ? { holdsByOrder: holds } : {}) });
   },
 );
