@@ -44,13 +44,14 @@ export function envErpConnection(env: Env): ErpConnectionConfig | null {
   return { id: ENV_ERP_CONNECTION, kind: "http", baseUrl: env.ERP_URL, credentials: env.ERP_TOKEN ? { token: env.ERP_TOKEN } : {}, settings: {} };
 }
 
-/** One configured connection by id (null when there is none). */
-export function loadErpConnection(env: Env, id: string): Promise<ErpConnectionConfig | null> {
+/** One configured connection by id (null when there is none); `fresh` skips the cache (pollers, tests of a connection just saved). */
+export function loadErpConnection(env: Env, id: string, opts: { fresh?: boolean } = {}): Promise<ErpConnectionConfig | null> {
   if (id === ENV_ERP_CONNECTION) return Promise.resolve(envErpConnection(env));
-  return cache.get(id, async () => {
+  const load = async () => {
     const row = await getErpConnection(env.DB, id);
     return row ? unseal(env, row) : null;
-  });
+  };
+  return opts.fresh ? load() : cache.get(id, load);
 }
 
 /** The default connection: the one marked default, else the ERP_URL fallback. */

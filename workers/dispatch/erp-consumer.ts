@@ -11,11 +11,14 @@
  * - `config`: alerted (an `erp.config` exception and an error log line) and retried slowly;
  *   after ERP_MAX_ATTEMPTS the platform dead-letters it (dead-letters.ts) like any other failure.
  */
+import type { ErpConnectionConfig } from "../../connectors/erp/types";
+import { erpPollerName } from "../../core/keys";
 import { nextDelaySeconds } from "../../core/retry";
 import type { OrderDetail } from "../../durable-objects/order/order-types";
 import { alertCancelRefused, alertErpConfig, clearErpConfigAlert } from "../../lib/erp-alerts";
 import { erpConnectionFor } from "../../lib/erp-connections";
 import { heldLocations, toErpOrder } from "../../lib/erp-order";
+import { erpReference } from "../../lib/erp-reference";
 import { CallMeter, erpConnector } from "../../lib/erp-registry";
 import type { Env } from "../../lib/env";
 import { log } from "../../lib/log";
@@ -60,6 +63,8 @@ async function book(msg: ErpMessage, env: Env, stub: OrderStub, p: Payload, base
   // The RPC type of a timeline's free-form detail collapses to never; the value is the plain object.
   const detail = (await stub.getDetail()) as unknown as OrderDetail | null;
   const order = toErpOrder(p, heldLocations(detail?.timeline ?? []));
+  const reference = await referenceFor(env, conn, m.orderId);
+  order.orderId = reference;
   const meter = new CallMeter();
   const r = await erpConnector(env, conn, meter).createOrder(order);
   const fields = { orderId: m.orderId, orchestrationId: m.orchestrationId, connection: conn.id, attempt: msg.attempts, httpStatus: meter.lastStatus, latencyMs: meter.elapsedMs };
@@ -67,7 +72,7 @@ async function book(msg: ErpMessage, env: Env, stub: OrderStub, p: Payload, base
     case "ok": {
       const { erpOrderId, created } = r.value;
       // The order marks its holds seen by the ERP itself, an owed effect it retries until done.
-      await stub.recordErp({ type: "accepted", attempt: msg.attempts, erpOrderId, httpStatus: meter.lastStatus ?? 0, latencyMs: meter.elapsedMs, version: p.version, connection: conn.id });
+      await stub.recordErp({ type: "accepted", attempt: msg.attempts, erpOrderId, httpStatus: meter.lastStatus ?? 0, latencyMs: meter.elapsedMs, version: p.version, connection: conn.id, ...(reference !== m.orderId ? { reference } : {}) });
       if (p.lastError?.startsWith(CONFIG_PREFIX)) await clearErpConfigAlert(env, conn.id, m.orderId);
       log.info("erp accepted", { ...fields, erpOrderId, created });
       return msg.ack();
@@ -108,7 +113,7 @@ async function cancel(msg: ErpMessage, env: Env, stub: OrderStub, p: Payload, ba
   if (!target.ok) return misconfigured(msg, env, stub, p, p.erpConnection ?? "(none)", target.reason, null, baseSeconds);
   const conn = target.config;
   const meter = new CallMeter();
-  const r = await erpConnector(env, conn, meter).cancelOrder({ erpOrderId: p.erpOrderId, orderId: m.orderId, orchestrationId: m.orchestrationId });
+  const r = await erpConnector(env, conn, meter).cancelOrder({ erpOrderId: p.erpOrderId, orderId: await erpReference(conn.kind, m.orderId), orchestrationId: m.orchestrationId });
   switch (r.kind) {
     case "ok":
       await stub.recordErp({ type: "cancel_sent", httpStatus: meter.lastStatus ?? 0, detail: `${conn.id}: the ERP's order ${p.erpOrderId} is ${r.value.state}` });
@@ -124,6 +129,13 @@ async function cancel(msg: ErpMessage, env: Env, stub: OrderStub, p: Payload, ba
     case "config":
       return misconfigured(msg, env, stub, p, conn.id, r.reason, r.httpStatus ?? null, baseSeconds);
   }
+}
+
+/** The reference the ERP gets for the order; a digest is first remembered by the connection's poller. */
+async function referenceFor(env: Env, conn: ErpConnectionConfig, orderId: string): Promise<string> {
+  const ref = await erpReference(conn.kind, orderId);
+  if (ref !== orderId) await env.ERP_POLLERS.getByName(erpPollerName(conn.id)).rememberReference(ref, orderId);
+  return ref;
 }
 
 /**
