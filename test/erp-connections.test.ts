@@ -69,6 +69,13 @@ describe("the ERP connections admin API", () => {
     expect((await admin(`/v1/admin/erp-connections/${a}`, "GET")).status).toBe(404);
   });
 
+  it("is in the API document, with one body schema per kind", async () => {
+    const doc = (await (await call("/openapi.json")).json()) as { paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: { oneOf?: { properties: { kind: { const?: string; enum?: string[] } } }[] } }> } }>> };
+    for (const p of ["/v1/admin/erp-connections", "/v1/admin/erp-connections/{id}", "/v1/admin/erp-connections/{id}/test", "/v1/admin/erp-connections/{id}/poll", "/v1/orders/{id}/retry-erp"]) expect(Object.keys(doc.paths)).toContain(p);
+    const body = doc.paths["/v1/admin/erp-connections/{id}"]!.put!.requestBody!.content["application/json"]!.schema;
+    expect(body.oneOf!.map((m) => m.properties.kind.const ?? m.properties.kind.enum?.[0]).sort()).toEqual(["business-central", "http", "odoo", "tryton"]);
+  });
+
   it("test calls the ERP's health check and names what is wrong", async () => {
     const good = uid("erp");
     const wrong = uid("erp");
