@@ -8,6 +8,8 @@ import { startShopifyStub } from "./scripts/stubs/shopify.mjs";
 import { startWooCommerceStub } from "./scripts/stubs/woocommerce.mjs";
 import { startTrytonForTests } from "./scripts/tryton/testing.mjs";
 import trytonFixture from "./connectors/erp/tryton/test-fixture.json" with { type: "json" };
+import switchyardTrytonFixture from "./test/erp-tryton.fixture.json" with { type: "json" };
+import { startFaultyProxy } from "./scripts/stubs/faulty-proxy.mjs";
 import { startBusinessCentralStub } from "./scripts/stubs/business-central.mjs";
 import { startOdooStub } from "./scripts/stubs/odoo.mjs";
 import { queueConsumersFromWrangler } from "./scripts/wrangler-config.mjs";
@@ -36,10 +38,14 @@ const [shopifyStub, wooStub, bigcommerceStub, amazonStub] = await Promise.all([
 const migrations = await readD1Migrations("./migrations");
 // A real Tryton 6.0 (Debian's trytond on SQLite, a fresh copy of the cached database) for the
 // tryton connector's tests; killed with this process. SWITCHYARD_SKIP_TRYTON=1 skips them.
-const tryton = await startTrytonForTests(trytonFixture);
+// test/erp-tryton.test.ts drives Switchyard against it with its own codes (SYT-*), and through a
+// proxy that can lose Tryton's answers (scripts/stubs/faulty-proxy.mjs).
+const merged = Object.fromEntries((["customers", "products", "locations", "stock"] as const).map((k) => [k, [...trytonFixture[k], ...switchyardTrytonFixture[k]]]));
+const tryton = await startTrytonForTests(merged);
+const trytonProxy = "skipped" in tryton ? null : await startFaultyProxy({ target: tryton.url, unref: true });
 const trytonBindings: Record<string, string> = "skipped" in tryton
   ? { TRYTON_SKIPPED: tryton.skipped }
-  : { TRYTON_URL: tryton.url, TRYTON_DATABASE: tryton.database, TRYTON_USERNAME: tryton.username, TRYTON_PASSWORD: tryton.password };
+  : { TRYTON_URL: tryton.url, TRYTON_DATABASE: tryton.database, TRYTON_USERNAME: tryton.username, TRYTON_PASSWORD: tryton.password, TRYTON_PROXY_URL: trytonProxy!.url };
 
 
 export default defineConfig({

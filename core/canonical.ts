@@ -97,11 +97,11 @@ export const inventoryEventSchema = z.strictObject({
 });
 export type InventoryEvent = z.infer<typeof inventoryEventSchema>;
 
-/** A fact about the physical execution of an order (`POST /v1/shipments`, EDI 945). */
+/** A fact about the physical execution of an order (`POST /v1/shipments`, EDI 945, an ERP's shipments read back). */
 export const shipmentEventSchema = z.strictObject({
   eventId: id(200),
   orderId: id(200),
-  source: z.enum(["wms", "3pl"]),
+  source: z.enum(["wms", "3pl", "erp"]),
   type: z.enum(["acknowledged", "rejected", "short_pick", "shipped", "delivered"]),
   location: id(60),
   lines: z.array(z.strictObject({ sku: id(120), quantity: z.number().int().nonnegative() })).max(500),

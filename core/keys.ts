@@ -30,6 +30,9 @@ export function deliveryLedgerName(connectionId: string, deliveryId: string): st
 /** The key of one delivery inside its ledger shard. */
 export const deliveryKey = (connectionId: string, deliveryId: string) => `${part(connectionId)}:${part(deliveryId)}`;
 
+/** The ErpPollerDO of one ERP connection: its read-back cursors and poll schedule. */
+export const erpPollerName = (connectionId: string) => `erp-poller:${part(connectionId)}`;
+
 /** The one scheduler object (periodic work). */
 export const SCHEDULER_OBJECT = "scheduler";
 

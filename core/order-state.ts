@@ -34,6 +34,10 @@ export const EXCEPTION_REASONS = [
   "dead_letter",
   "validation",
   "insufficient_stock",
+  // The ERP refused the order because it does not know the customer or an item (master data):
+  // typed so ops can filter them, and replayable once the master data is fixed.
+  "unknown_customer",
+  "unknown_item",
 ] as const;
 export type ExceptionReason = (typeof EXCEPTION_REASONS)[number];
 

@@ -18,6 +18,7 @@ export const PROBLEM_TYPES = {
   "idempotency-key-reused": { status: 422, title: "Idempotency-Key reused", description: "The Idempotency-Key was used before with a different body." },
   "too-many-requests": { status: 429, title: "Too many requests", description: "Over the key's or connection's rate; wait for Retry-After." },
   "internal-error": { status: 500, title: "Internal error", description: "Something failed on our side; the request is safe to retry." },
+  "erp-check-failed": { status: 502, title: "ERP check failed", description: "The ERP connection's health check failed: `detail` says whether the ERP refused the credentials or configuration, or did not answer usably." },
   unavailable: { status: 503, title: "Unavailable", description: "Another copy of this delivery is in progress, or a dependency is down; retry after Retry-After." },
 } as const satisfies Record<string, { status: number; title: string; description: string }>;
 

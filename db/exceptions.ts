@@ -1,5 +1,5 @@
 /** Recorded exceptions: quarantined deliveries, hydration failures and other cases for a person. */
-import { and, desc, isNull, sql } from "drizzle-orm";
+import { and, desc, eq, isNull, sql } from "drizzle-orm";
 import { database } from "./client";
 import { containsAny } from "./filter";
 import { exceptions } from "./schema";
@@ -30,4 +30,10 @@ export function openExceptions(d1: D1Database, filter: string, limit: number) {
 export async function countOpenExceptions(d1: D1Database): Promise<number> {
   const r = await database(d1).select({ n: sql<number>`COUNT(*)` }).from(exceptions).where(isNull(exceptions.resolvedAt)).get();
   return r?.n ?? 0;
+}
+
+/** Marks an open exception resolved (a later success cleared its cause); answers whether one was open. */
+export async function resolveException(d1: D1Database, id: string, at: string): Promise<boolean> {
+  const r = await database(d1).update(exceptions).set({ resolvedAt: at }).where(and(eq(exceptions.id, id), isNull(exceptions.resolvedAt))).returning({ id: exceptions.id });
+  return r.length > 0;
 }

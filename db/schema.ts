@@ -3,6 +3,7 @@
  * Durable Objects hold the authoritative per-order and per-SKU state (an order's timeline lives
  * only in its object); D1 is what ops views and reports query. Migrations are generated from this file with `npm run db:generate`.
  */
+import { sql } from "drizzle-orm";
 import { sqliteTable, text, integer, index, uniqueIndex, primaryKey } from "drizzle-orm/sqlite-core";
 
 export const connections = sqliteTable("connections", {
@@ -227,4 +228,29 @@ export const auditLog = sqliteTable(
     after: text("after", { mode: "json" }).$type<unknown>(),
   },
   (t) => [index("audit_log_at").on(t.at), index("audit_log_resource").on(t.resource, t.resourceId, t.at)],
+);
+
+// --- ERP connections ---
+
+/**
+ * Configured ERPs (`PUT /v1/admin/erp-connections/{id}`): kind, base URL, credentials sealed as
+ * one AES-GCM blob (never read back), per-kind settings. At most one is the default, the one
+ * orders go to unless their channel's policy names another (the partial unique index keeps it one).
+ */
+export const erpConnections = sqliteTable(
+  "erp_connections",
+  {
+    id: text("id").primaryKey(),
+    kind: text("kind").notNull(),
+    name: text("name"),
+    baseUrl: text("base_url").notNull(),
+    credentialsEnc: text("credentials_enc").notNull(),
+    /** Names of the sealed credentials, for reads (the values never leave the blob). */
+    credentialNames: text("credential_names", { mode: "json" }).$type<string[]>().notNull(),
+    settings: text("settings", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+    isDefault: integer("is_default", { mode: "boolean" }).notNull().default(false),
+    createdAt: text("created_at").notNull(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [uniqueIndex("erp_connections_one_default").on(t.isDefault).where(sql`${t.isDefault} = 1`)],
 );

@@ -59,7 +59,8 @@ export async function reserveOrder(
   }
   const lines = req.lines.map((l, i) => {
     const r = (results[i] as PromiseFulfilledResult<ReserveResult>).value;
-    return { lineNo: l.lineNo, sku: l.sku, quantity: l.quantity, reserved: r.reserved, backordered: r.backordered, rejected: r.rejected };
+    // Where the units are held: the ERP booking names the location per line (ErpOrder lines).
+    return { lineNo: l.lineNo, sku: l.sku, quantity: l.quantity, reserved: r.reserved, backordered: r.backordered, rejected: r.rejected, allocations: r.allocations.map((a) => ({ location: a.location, quantity: a.quantity })) };
   });
   return { status: statusFromLines(lines), lines };
 }

@@ -202,6 +202,33 @@ describe("switchyard CLI", { timeout: 240_000 }, () => {
     assert.match((await ok(["reconcile"])).stdout, /Re-enqueued \d+ order/);
   });
 
+  test("erp add, list, test, poll, remove", async () => {
+    const saved = await json(["erp", "add", "sim", "--kind", "http", "--url", sys.erpUrl, "--credential", "token=test-node-erp-token", "--setting", "locations.DC1=MAIN", "--setting", "pollSeconds=300", "--default"]);
+    assert.deepEqual(
+      { id: saved.id, kind: saved.kind, default: saved.default, credentials: saved.credentials, settings: saved.settings },
+      { id: "sim", kind: "http", default: true, credentials: { token: "(set)" }, settings: { locations: { DC1: "MAIN" }, pollSeconds: 300 } },
+    );
+    await ok(["erp", "add", "sim-bad", "--kind", "http", "--url", sys.erpUrl, "--credential", "token=not-the-erp-token"]);
+    const human = await ok(["erp", "list"]);
+    assert.match(human.stdout, /^ID\s+KIND\s+DEFAULT\s+BASE URL/m);
+    assert.match(human.stdout, /sim\s+http\s+yes\s+http:\/\/127\.0\.0\.1:\d+\s+token/);
+    const listed = await ok(["erp", "list", "--json"]);
+    assert.ok(!listed.stdout.includes("test-node-erp-token") && !listed.stdout.includes("not-the-erp-token"), "credentials are never read back");
+    const checked = await json(["erp", "test", "sim"]);
+    assert.equal(checked.ok, true);
+    assert.match((await ok(["erp", "test", "sim"])).stdout, /ok\s+http:\/\/127\.0\.0\.1:\d+ answered/);
+    await fails(["erp", "test", "sim-bad"], /^switchyard: ERP check failed: http .*refused the token/);
+    await fails(["erp", "add", "t1", "--kind", "tryton", "--url", "http://127.0.0.1:8000", "--credential", "database=prod"], /^switchyard: Validation failed: .*credentials\.username/);
+    await fails(["erp", "add", "t1", "--kind", "http", "--url", sys.erpUrl, "--setting", "pollSeconds=often"], /^switchyard: Validation failed: .*settings\.pollSeconds/);
+    const polled = await json(["erp", "poll", "sim"]);
+    assert.equal(polled.outcome, "ok", polled.reason);
+    assert.match((await ok(["erp", "poll", "sim"])).stdout, /outcome\s+ok/);
+    await ok(["erp", "remove", "sim-bad"]);
+    await ok(["erp", "remove", "sim"]);
+    assert.deepEqual((await json(["erp", "list"])).items, []);
+    await fails(["erp", "test", "sim"], /^switchyard: Not found: No ERP connection sim\.$/);
+  });
+
   test("runs on the machine's own Node too (the CLI supports Node >= 20; wrangler does not)", async (t) => {
     const other = process.env.PATH.split(path.delimiter)
       .filter((d) => d && !d.includes("node_modules"))

@@ -22,7 +22,8 @@ describe("ERP dispatch", () => {
     await erpRule({ match: body.externalId, status: 422, rejectReason: "customer CUST-1 is on credit hold" });
     const { orderId } = (await (await postOrder(key, body)).json()) as { orderId: string };
     const o = await waitForOrder(key, orderId, (x) => x.status === "exception");
-    expect(o.exception).toEqual({ reason: "erp_rejected", detail: "customer CUST-1 is on credit hold" });
+    // The connector names the call before the ERP's own words: "POST /orders: customer CUST-1 is on credit hold".
+    expect(o.exception).toEqual({ reason: "erp_rejected", detail: expect.stringMatching(/: customer CUST-1 is on credit hold$/) });
     expect((await erpBookings(body.externalId))[0]!.attempts).toBe(1);
     const ex = await call("/v1/ops/exceptions?filter=" + body.externalId, { headers: { authorization: `Bearer ${key}` } });
     expect(((await ex.json()) as { items: { orderId: string }[] }).items.map((i) => i.orderId)).toContain(orderId);

@@ -11,6 +11,7 @@ export { TransactionDO } from "../durable-objects/order/transaction-do";
 export { InventoryDO } from "../durable-objects/inventory/inventory-do";
 export { SchedulerDO } from "../durable-objects/scheduler/scheduler-do";
 export { RateLimiterDO } from "../durable-objects/limits/rate-limiter-do";
+export { ErpPollerDO } from "../durable-objects/erp-poller/erp-poller-do";
 
 export default {
   async fetch(request, env, ctx) {

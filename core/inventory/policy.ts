@@ -36,6 +36,8 @@ export const channelPolicySchema = z.strictObject({
    * that the order goes to `exception` (`ack_timeout`). Default: ACK_DEADLINE_SECONDS.
    */
   ackDeadlineSeconds: z.number().int().positive().max(30 * 24 * 3600).optional(),
+  /** The ERP connection (`/v1/admin/erp-connections/{id}`) this channel's orders are booked in; default: the default connection. */
+  erpConnection: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, "must be an ERP connection id").optional(),
 });
 export type ChannelPolicy = z.infer<typeof channelPolicySchema>;
 

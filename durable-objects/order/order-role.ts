@@ -162,6 +162,7 @@ export class OrderRole {
           s.pending.push("mark_seen");
         }
         s.erpOrderId = r.erpOrderId;
+        if (r.connection) s.erpConnection = r.connection;
         s.dispatch.state = "confirmed";
         s.exceptionReason = undefined;
         s.exceptionDetail = undefined;
@@ -205,7 +206,7 @@ export class OrderRole {
       case "cancel_sent":
         s.cancelSentAt = new Date().toISOString();
         this.timers.clear("watch");
-        this.store.append(s, "erp_cancel_sent", "dispatch", { httpStatus: r.httpStatus, ...(r.detail ? { detail: r.detail } : {}) });
+        this.store.append(s, r.refused ? "erp_cancel_refused" : "erp_cancel_sent", "dispatch", { httpStatus: r.httpStatus, ...(r.detail ? { detail: r.detail } : {}) });
         break;
     }
     this.commit(s);
@@ -231,7 +232,7 @@ export class OrderRole {
   }
 
   /** The payload dispatch sends to the ERP, or null when there is nothing to send. */
-  erpPayload(): { order: CanonicalOrder & { orderId: string; orchestrationId: string }; version: number; status: OrderStatus; erpOrderId?: string; dispatchState: string; lastError: string | null } | null {
+  erpPayload(): { order: CanonicalOrder & { orderId: string; orchestrationId: string }; version: number; status: OrderStatus; erpOrderId?: string; erpConnection?: string; dispatchState: string; lastError: string | null } | null {
     const s = this.store.load();
     if (!s) return null;
     return {
@@ -241,6 +242,7 @@ export class OrderRole {
       dispatchState: s.dispatch.state,
       lastError: lastAttemptError(this.store),
       ...(s.erpOrderId ? { erpOrderId: s.erpOrderId } : {}),
+      ...(s.erpConnection ? { erpConnection: s.erpConnection } : {}),
     };
   }
 

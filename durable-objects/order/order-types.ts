@@ -27,6 +27,8 @@ export interface OrderState {
   order: CanonicalOrder;
   lines: LineState[];
   erpOrderId?: string;
+  /** The ERP connection that booked the order. */
+  erpConnection?: string;
   exceptionReason?: string;
   exceptionDetail?: string;
   dispatch: { state: DispatchState; version: number; enqueuedAt?: string; attempts: number };
@@ -98,10 +100,10 @@ export interface SubmitResult {
 /** What dispatch reports back about one ERP hand-off. */
 export type ErpReport =
   | { type: "attempt"; attempt: number; httpStatus: number | null; latencyMs: number; error?: string; retryInSeconds?: number; version: number }
-  | { type: "accepted"; attempt: number; erpOrderId: string; httpStatus: number; latencyMs: number; version: number }
+  | { type: "accepted"; attempt: number; erpOrderId: string; httpStatus: number; latencyMs: number; version: number; /** The ERP connection that booked it (its cancel goes there too). */ connection?: string; /** The reference written into the ERP, when it is not the order id (lib/erp-reference.ts). */ reference?: string }
   | { type: "rejected"; attempt: number; httpStatus: number; reason: string; version: number; /** A typed exception reason (unknown_customer, unknown_item); default erp_rejected. */ code?: string }
   | { type: "dead_letter"; attempts: number; reason: string; deadLetterId: string }
-  | { type: "cancel_sent"; httpStatus: number; detail?: string };
+  | { type: "cancel_sent"; httpStatus: number; detail?: string; /** The ERP refused to cancel (its reason in `detail`): kept on the timeline as `erp_cancel_refused`. */ refused?: boolean };
 
 export interface SubmitOptions {
   /** `"reserve"`: answer once stock is held and let the queue send and D1 projection finish after. */

@@ -9,6 +9,8 @@ import { startTryton } from "./server.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 const TESTS_DIR = "connectors/erp/tryton";
+/** Test files outside TESTS_DIR that drive Switchyard against this Tryton. */
+const OTHER_TESTS = ["test/erp-tryton.test.ts"];
 
 /**
  * Whether this vitest run can include the Tryton tests: no file filters on the command line, or
@@ -17,7 +19,7 @@ const TESTS_DIR = "connectors/erp/tryton";
 export function trytonTestsSelected(argv = process.argv.slice(2)) {
   const filters = argv.filter((a) => !a.startsWith("-") && !["run", "watch", "dev", "related"].includes(a));
   if (!filters.length) return true;
-  const files = readdirSync(path.join(root, TESTS_DIR)).filter((f) => f.endsWith(".test.ts")).map((f) => `${TESTS_DIR}/${f}`);
+  const files = [...readdirSync(path.join(root, TESTS_DIR)).filter((f) => f.endsWith(".test.ts")).map((f) => `${TESTS_DIR}/${f}`), ...OTHER_TESTS];
   return filters.some((f) => files.some((file) => file.includes(f.replace(/^\.\//, "")) || path.resolve(f) === path.join(root, file)));
 }
 

@@ -1,72 +1,148 @@
 /**
- * Consumer of the dispatch queue: hands each order to the ERP. Every message is acked or
- * retried on its own and nothing is thrown (one poison message must not replay a batch).
- * Retries use full-jitter backoff, never sooner than `Retry-After`; after max_retries the
- * platform moves the message to the dead-letter queue (see dead-letters.ts).
+ * Consumer of the dispatch queue: hands each order (and each cancel) to the ERP connection it
+ * belongs to (lib/erp-connections.ts) through that kind's connector (lib/erp-registry.ts). Every
+ * message is acked or retried on its own and nothing is thrown (one poison message must not
+ * replay a batch). The connector's verdict decides:
+ * - `ok`: the order is accepted with the ERP's id (connectors never book twice: they look the
+ *   order up by its reference before creating, and again after a lost answer);
+ * - `rejected`: an exception on the order with the ERP's reason, typed `unknown_customer` /
+ *   `unknown_item` when it is master data (retry it with `POST /v1/orders/{id}/retry-erp` once fixed);
+ * - `retry`: full-jitter backoff, never sooner than the ERP's `Retry-After`;
+ * - `config`: alerted (an `erp.config` exception and an error log line) and retried slowly;
+ *   after ERP_MAX_ATTEMPTS the platform dead-letters it (dead-letters.ts) like any other failure.
  */
+import type { ErpConnectionConfig } from "../../connectors/erp/types";
+import { erpPollerName } from "../../core/keys";
 import { nextDelaySeconds } from "../../core/retry";
+import type { OrderDetail } from "../../durable-objects/order/order-types";
+import { alertCancelRefused, alertErpConfig, clearErpConfigAlert } from "../../lib/erp-alerts";
+import { erpConnectionFor } from "../../lib/erp-connections";
+import { heldLocations, toErpOrder } from "../../lib/erp-order";
+import { erpReference } from "../../lib/erp-reference";
+import { CallMeter, erpConnector } from "../../lib/erp-registry";
 import type { Env } from "../../lib/env";
 import { log } from "../../lib/log";
 import type { DispatchMessage } from "../../lib/messages";
 import { orderStubById } from "../../lib/orders";
-import { reasonOf, sendCancel, sendOrder } from "./erp-connector";
 
-export async function handleDispatch(msg: Message<Exclude<DispatchMessage, { kind: "channel.hydrate" }>>, env: Env): Promise<void> {
+type ErpMessage = Message<Exclude<DispatchMessage, { kind: "channel.hydrate" }>>;
+type OrderStub = NonNullable<ReturnType<typeof orderStubById>>;
+type Payload = NonNullable<Awaited<ReturnType<OrderStub["erpPayload"]>>>;
+
+/** Master-data rejections become the order's own exception reason; any other is `erp_rejected`. */
+const TYPED_REJECTIONS = new Set(["unknown_customer", "unknown_item"]);
+const CONFIG_PREFIX = "config: ";
+
+export async function handleDispatch(msg: ErpMessage, env: Env): Promise<void> {
   const m = msg.body;
-  const base = { baseSeconds: Number(env.RETRY_BASE_SECONDS ?? "2") };
+  const baseSeconds = Number(env.RETRY_BASE_SECONDS ?? "2");
   try {
-    // The order id names the order's object: nothing here reads D1.
+    // The order id names the order's object: nothing here reads D1 for the order.
     const stub = orderStubById(env, m.orderId);
     const p = stub ? await stub.erpPayload() : null;
     if (!stub || !p) {
       log.error("dispatch message for an order that does not exist; dropped", { orderId: m.orderId, orchestrationId: m.orchestrationId });
       return msg.ack();
     }
-    if (m.kind === "erp.cancel") {
-      if (!p.erpOrderId) return msg.ack(); // never booked: nothing to cancel in the ERP
-      const a = await sendCancel(env, p.erpOrderId, m.orderId, m.orchestrationId);
-      if (a.verdict === "retry") return msg.retry({ delaySeconds: nextDelaySeconds(msg.attempts, a.retryAfter, base) });
-      await stub.recordErp({ type: "cancel_sent", httpStatus: a.httpStatus ?? 0 });
-      return msg.ack();
-    }
+    if (m.kind === "erp.cancel") return await cancel(msg, env, stub, p, baseSeconds);
     // Redelivered or superseded messages: the order already reached the ERP, or was cancelled.
     if (p.dispatchState === "confirmed" || p.dispatchState === "rejected" || p.status === "cancelled" || p.dispatchState === "skipped") return msg.ack();
-
-    const a = await sendOrder(env, p.order, p.version);
-    const fields = { orderId: m.orderId, orchestrationId: m.orchestrationId, attempt: msg.attempts, httpStatus: a.httpStatus, latencyMs: a.latencyMs };
-    switch (a.verdict) {
-      case "success":
-      case "already_there": {
-        const erpOrderId = typeof a.body.erpOrderId === "string" ? a.body.erpOrderId : (p.erpOrderId ?? `unknown:${m.orderId}`);
-        // The order marks its holds seen by the ERP itself, an owed effect it retries until done.
-        await stub.recordErp({ type: "accepted", attempt: msg.attempts, erpOrderId, httpStatus: a.httpStatus ?? 0, latencyMs: a.latencyMs, version: p.version });
-        log.info("erp accepted", { ...fields, erpOrderId });
-        return msg.ack();
-      }
-      case "reject": {
-        const reason = reasonOf(a);
-        await stub.recordErp({ type: "rejected", attempt: msg.attempts, httpStatus: a.httpStatus ?? 0, reason, version: p.version });
-        log.warn("erp rejected", { ...fields, reason });
-        return msg.ack();
-      }
-      case "retry": {
-        const delay = nextDelaySeconds(msg.attempts, a.retryAfter, base);
-        await stub.recordErp({
-          type: "attempt",
-          attempt: msg.attempts,
-          httpStatus: a.httpStatus,
-          latencyMs: a.latencyMs,
-          error: reasonOf(a),
-          retryInSeconds: delay,
-          version: p.version,
-        });
-        log.warn("erp attempt failed; retrying", { ...fields, retryInSeconds: delay, error: reasonOf(a) });
-        return msg.retry({ delaySeconds: delay });
-      }
-    }
+    return await book(msg, env, stub, p, baseSeconds);
   } catch (e) {
     // Our own platform failed (D1, a DO): retry the message, never throw out of the consumer.
     log.error("dispatch failed", { orderId: m.orderId, orchestrationId: m.orchestrationId, error: String(e) });
-    msg.retry({ delaySeconds: nextDelaySeconds(msg.attempts, null, base) });
+    msg.retry({ delaySeconds: nextDelaySeconds(msg.attempts, null, { baseSeconds }) });
   }
+}
+
+async function book(msg: ErpMessage, env: Env, stub: OrderStub, p: Payload, baseSeconds: number): Promise<void> {
+  const m = msg.body;
+  const target = await erpConnectionFor(env, p.order.channel);
+  if (!target.ok) return misconfigured(msg, env, stub, p, "(none)", target.reason, null, baseSeconds);
+  const conn = target.config;
+  // The RPC type of a timeline's free-form detail collapses to never; the value is the plain object.
+  const detail = (await stub.getDetail()) as unknown as OrderDetail | null;
+  const order = toErpOrder(p, heldLocations(detail?.timeline ?? []));
+  const reference = await referenceFor(env, conn, m.orderId);
+  order.orderId = reference;
+  const meter = new CallMeter();
+  const r = await erpConnector(env, conn, meter).createOrder(order);
+  const fields = { orderId: m.orderId, orchestrationId: m.orchestrationId, connection: conn.id, attempt: msg.attempts, httpStatus: meter.lastStatus, latencyMs: meter.elapsedMs };
+  switch (r.kind) {
+    case "ok": {
+      const { erpOrderId, created } = r.value;
+      // The order marks its holds seen by the ERP itself, an owed effect it retries until done.
+      await stub.recordErp({ type: "accepted", attempt: msg.attempts, erpOrderId, httpStatus: meter.lastStatus ?? 0, latencyMs: meter.elapsedMs, version: p.version, connection: conn.id, ...(reference !== m.orderId ? { reference } : {}) });
+      if (p.lastError?.startsWith(CONFIG_PREFIX)) await clearErpConfigAlert(env, conn.id, m.orderId);
+      log.info("erp accepted", { ...fields, erpOrderId, created });
+      return msg.ack();
+    }
+    case "rejected": {
+      const code = TYPED_REJECTIONS.has(r.code) ? r.code : undefined;
+      await stub.recordErp({ type: "rejected", attempt: msg.attempts, httpStatus: r.httpStatus ?? meter.lastStatus ?? 0, reason: r.reason, version: p.version, ...(code ? { code } : {}) });
+      log.warn("erp rejected", { ...fields, reason: r.reason, code: r.code });
+      return msg.ack();
+    }
+    case "retry": {
+      const delay = nextDelaySeconds(msg.attempts, r.retryAfterSeconds, { baseSeconds });
+      await stub.recordErp({ type: "attempt", attempt: msg.attempts, httpStatus: r.httpStatus ?? null, latencyMs: meter.elapsedMs, error: r.reason, retryInSeconds: delay, version: p.version });
+      log.warn("erp attempt failed; retrying", { ...fields, retryInSeconds: delay, error: r.reason });
+      return msg.retry({ delaySeconds: delay });
+    }
+    case "config":
+      return misconfigured(msg, env, stub, p, conn.id, r.reason, r.httpStatus ?? null, baseSeconds, meter.elapsedMs);
+  }
+}
+
+/** The ERP refuses our credentials or configuration: alert a person and retry slowly; the DLQ ends it. */
+async function misconfigured(msg: ErpMessage, env: Env, stub: OrderStub, p: Payload, connection: string, reason: string, httpStatus: number | null, baseSeconds: number, latencyMs = 0): Promise<void> {
+  const m = msg.body;
+  await alertErpConfig(env, { connection, subject: m.orderId, orderId: m.orderId, reason, attempt: msg.attempts, orchestrationId: m.orchestrationId });
+  const delay = configDelaySeconds(msg.attempts, baseSeconds);
+  if (m.kind === "erp.order") {
+    await stub.recordErp({ type: "attempt", attempt: msg.attempts, httpStatus, latencyMs, error: `${CONFIG_PREFIX}${reason}`, retryInSeconds: delay, version: p.version });
+  }
+  return msg.retry({ delaySeconds: delay });
+}
+
+async function cancel(msg: ErpMessage, env: Env, stub: OrderStub, p: Payload, baseSeconds: number): Promise<void> {
+  const m = msg.body;
+  if (!p.erpOrderId) return msg.ack(); // never booked: nothing to cancel in the ERP
+  // The connection that booked it (orders booked before connections were recorded: as routed now).
+  const target = await erpConnectionFor(env, p.order.channel, p.erpConnection);
+  if (!target.ok) return misconfigured(msg, env, stub, p, p.erpConnection ?? "(none)", target.reason, null, baseSeconds);
+  const conn = target.config;
+  const meter = new CallMeter();
+  const r = await erpConnector(env, conn, meter).cancelOrder({ erpOrderId: p.erpOrderId, orderId: await erpReference(conn.kind, m.orderId), orchestrationId: m.orchestrationId });
+  switch (r.kind) {
+    case "ok":
+      await stub.recordErp({ type: "cancel_sent", httpStatus: meter.lastStatus ?? 0, detail: `${conn.id}: the ERP's order ${p.erpOrderId} is ${r.value.state}` });
+      return msg.ack();
+    case "rejected":
+      // Final: the ERP keeps the order (shipped, locked, processing). On the timeline, and in front of a person.
+      await stub.recordErp({ type: "cancel_sent", httpStatus: r.httpStatus ?? meter.lastStatus ?? 0, detail: `${r.code}: ${r.reason}`, refused: true });
+      await alertCancelRefused(env, { connection: conn.id, orderId: m.orderId, erpOrderId: p.erpOrderId, reason: r.reason, orchestrationId: m.orchestrationId });
+      return msg.ack();
+    case "retry":
+      log.warn("erp cancel failed; retrying", { orderId: m.orderId, orchestrationId: m.orchestrationId, connection: conn.id, error: r.reason });
+      return msg.retry({ delaySeconds: nextDelaySeconds(msg.attempts, r.retryAfterSeconds, { baseSeconds }) });
+    case "config":
+      return misconfigured(msg, env, stub, p, conn.id, r.reason, r.httpStatus ?? null, baseSeconds);
+  }
+}
+
+/** The reference the ERP gets for the order; a digest is first remembered by the connection's poller. */
+async function referenceFor(env: Env, conn: ErpConnectionConfig, orderId: string): Promise<string> {
+  const ref = await erpReference(conn.kind, orderId);
+  if (ref !== orderId) await env.ERP_POLLERS.getByName(erpPollerName(conn.id)).rememberReference(ref, orderId);
+  return ref;
+}
+
+/**
+ * Slow, bounded retries while a configuration is wrong: 30× the base backoff, doubling, at most an
+ * hour, never less than half the ceiling (a person has to fix something; hammering will not help).
+ */
+export function configDelaySeconds(attempt: number, baseSeconds: number, random = Math.random): number {
+  const ceiling = Math.min(3600, baseSeconds * 30 * 2 ** Math.max(0, attempt - 1));
+  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
 }
