@@ -2,11 +2,14 @@
 // against the document (test/contract.ts); this file makes sure every declared route is called
 // at least once with a request that succeeds, so no route escapes that check. A route added
 // without an entry here fails the first test.
+import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { declaredRoutes } from "../lib/api";
 import { admin, call, createKey, postOrder, stockedOrder, uid, waitForOrder } from "./helpers";
 
 type Ctx = { key: string; orderId: string; sku: string };
+/** A generic-HTTP ERP connection on the test ERP simulator (not the default: orders keep going to ERP_URL). */
+const erpBody = () => ({ kind: "http", baseUrl: (env as unknown as { ERP_URL: string }).ERP_URL, credentials: { token: "test-erp-token" } });
 const get = (path: string, key: string) => call(path, { headers: { authorization: `Bearer ${key}` } });
 const post = (path: string, key: string, json?: unknown) => call(path, { method: "POST", headers: { authorization: `Bearer ${key}` }, ...(json !== undefined ? { json } : {}) });
 
@@ -85,6 +88,34 @@ const exercises: Record<string, (c: Ctx) => Promise<Response>> = {
   "GET /v1/admin/channels": () => admin("/v1/admin/channels", "GET"),
   "PUT /v1/admin/subscriptions/{id}": () => admin(`/v1/admin/subscriptions/${uid("s")}`, "PUT", { url: "https://hooks.example.com/x", secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", events: ["nothing.happens"] }),
   "GET /v1/admin/subscriptions": () => admin("/v1/admin/subscriptions", "GET"),
+  "PUT /v1/admin/erp-connections/{id}": () => admin(`/v1/admin/erp-connections/${uid("erp")}`, "PUT", erpBody()),
+  "GET /v1/admin/erp-connections": () => admin("/v1/admin/erp-connections", "GET"),
+  "GET /v1/admin/erp-connections/{id}": async () => {
+    const id = uid("erp");
+    await admin(`/v1/admin/erp-connections/${id}`, "PUT", erpBody());
+    return admin(`/v1/admin/erp-connections/${id}`, "GET");
+  },
+  "DELETE /v1/admin/erp-connections/{id}": async () => {
+    const id = uid("erp");
+    await admin(`/v1/admin/erp-connections/${id}`, "PUT", erpBody());
+    return admin(`/v1/admin/erp-connections/${id}`, "DELETE");
+  },
+  "POST /v1/admin/erp-connections/{id}/test": async () => {
+    const id = uid("erp");
+    await admin(`/v1/admin/erp-connections/${id}`, "PUT", erpBody());
+    return admin(`/v1/admin/erp-connections/${id}/test`, "POST");
+  },
+  "POST /v1/admin/erp-connections/{id}/poll": async () => {
+    const id = uid("erp");
+    await admin(`/v1/admin/erp-connections/${id}`, "PUT", erpBody());
+    return admin(`/v1/admin/erp-connections/${id}/poll`, "POST");
+  },
+  "GET /v1/admin/erp-connections/{id}/poll": async () => {
+    const id = uid("erp");
+    await admin(`/v1/admin/erp-connections/${id}`, "PUT", erpBody());
+    return admin(`/v1/admin/erp-connections/${id}/poll`, "GET");
+  },
+  "POST /v1/orders/{id}/retry-erp": (c) => admin(`/v1/orders/${c.orderId}/retry-erp`, "POST"),
   "GET /v1/admin/audit": () => admin("/v1/admin/audit?resource=channel_policy&limit=5", "GET"),
   "DELETE /v1/admin/subscriptions/{id}": async () => {
     const id = uid("s");

@@ -10,6 +10,7 @@ import { ERP_KINDS, type ErpConnectionConfig } from "../../../connectors/erp/typ
 import { erpPollerName } from "../../../core/keys";
 import { deleteErpConnection, getErpConnection, listErpConnections, upsertErpConnection, type ErpConnectionRow } from "../../../db/erp-connections";
 import { createRoute, json, problems, route } from "../../../lib/api";
+import { audit } from "../../../lib/audit";
 import { erpConnectionBody, urlFields } from "../../../lib/erp-config";
 import { forgetErpConnections, loadErpConnection, sealCredentials } from "../../../lib/erp-connections";
 import { CallMeter, erpConnector } from "../../../lib/erp-registry";
@@ -91,6 +92,7 @@ route(
     forgetErpConnections();
     // Pointed at another ERP (or another database or company of one): its cursors mean nothing there.
     if (before && identity(before) !== identity({ kind: data.kind, baseUrl: row.baseUrl, credentials, settings })) await poller(c.env, connId).reset();
+    await audit(c, { action: "erp_connection.put", resource: "erp_connection", id: connId, before: prior && viewOf(prior), after: viewOf(row) });
     return c.json(viewOf(row), previous ? 200 : 201);
   },
 );
@@ -126,6 +128,7 @@ route(
     if (!(await deleteErpConnection(c.env.DB, connId))) throw new ProblemError(404, "Not found", `No ERP connection ${connId}.`);
     forgetErpConnections();
     await poller(c.env, connId).reset();
+    await audit(c, { action: "erp_connection.delete", resource: "erp_connection", id: connId });
     return c.json({ id: connId, deleted: true as const });
   },
 );

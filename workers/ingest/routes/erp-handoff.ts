@@ -7,6 +7,7 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { createRoute, json, problems, route } from "../../../lib/api";
+import { audit } from "../../../lib/audit";
 import { param, ProblemError, requireScope, type AppEnv } from "../../../lib/http";
 import { orderStubById } from "../../../lib/orders";
 
@@ -39,6 +40,7 @@ route(
     const principal = c.get("principal");
     const view = await stub.requeue(`retry-erp by ${principal.kind === "admin" ? "admin" : principal.name}`);
     const after = await stub.erpPayload();
+    await audit(c, { action: "order.retry_erp", resource: "order", id: orderId, before: { status: before.status }, after: { dispatchState: after?.dispatchState ?? "pending" } });
     return c.json({ orderId, dispatchState: after?.dispatchState ?? "pending", status: view?.status ?? before.status }, 202);
   },
 );
