@@ -36,6 +36,15 @@ export const channelPolicySchema = z.strictObject({
    * that the order goes to `exception` (`ack_timeout`). Default: ACK_DEADLINE_SECONDS.
    */
   ackDeadlineSeconds: z.number().int().positive().max(30 * 24 * 3600).optional(),
+  /**
+   * What happens to a release its fulfiller did not acknowledge in time, or rejected
+   * (docs/fulfilment.md): `reallocate` moves its lines to another eligible location with the
+   * stock and releases them there; `hold` (the default) leaves them and puts the order in
+   * `exception` for a person.
+   */
+  reroute: z.enum(["reallocate", "hold"]).optional(),
+  /** Backorders fill first come, first served; a lower number goes first across channels (default 100). */
+  backorderPriority: z.number().int().min(0).max(1000).optional(),
 });
 export type ChannelPolicy = z.infer<typeof channelPolicySchema>;
 
