@@ -9,6 +9,7 @@ import type { Env } from "../lib/env";
 export { TransactionDO } from "../durable-objects/order/transaction-do";
 export { InventoryDO } from "../durable-objects/inventory/inventory-do";
 export { SchedulerDO } from "../durable-objects/scheduler/scheduler-do";
+export { PartnerDO } from "../durable-objects/partner/partner-do";
 
 export default {
   fetch(request, env, ctx) {

@@ -18,6 +18,7 @@ import { metaRoutes } from "./routes/meta";
 export { TransactionDO } from "../../durable-objects/order/transaction-do";
 export { InventoryDO } from "../../durable-objects/inventory/inventory-do";
 export { SchedulerDO } from "../../durable-objects/scheduler/scheduler-do";
+export { PartnerDO } from "../../durable-objects/partner/partner-do";
 
 export const app = new Hono<AppEnv>();
 app.onError(onError);
