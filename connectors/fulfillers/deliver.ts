@@ -35,8 +35,10 @@ export async function post(url: URL, headers: Record<string, string>, body: stri
   const scrub = redactor(secrets);
   const timeoutMs = deps.timeoutMs ?? 10_000;
   let res: Response;
+  // Called unbound: the runtime's fetch refuses any `this` but the global one.
+  const call = deps.fetch;
   try {
-    res = await deps.fetch(url, { method: "POST", headers, body, redirect: "manual", signal: AbortSignal.timeout(timeoutMs) });
+    res = await call(url, { method: "POST", headers, body, redirect: "manual", signal: AbortSignal.timeout(timeoutMs) });
   } catch (e) {
     const name = e instanceof Error ? e.name : "";
     const reason = name === "TimeoutError" || name === "AbortError" ? `no answer within ${timeoutMs} ms` : `network error: ${cut(scrub(e instanceof Error ? e.message : String(e)), 200)}`;

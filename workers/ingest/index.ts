@@ -14,6 +14,9 @@ import { ediRoutes } from "./routes/edi";
 import { shipmentRoutes } from "./routes/shipments";
 import { inventoryRoutes } from "./routes/inventory";
 import { metaRoutes } from "./routes/meta";
+import { fulfillerRoutes } from "./routes/fulfillers";
+import { ediDocumentRoutes } from "./routes/edi-documents";
+import { returnRoutes } from "./routes/returns";
 
 export { TransactionDO } from "../../durable-objects/order/transaction-do";
 export { InventoryDO } from "../../durable-objects/inventory/inventory-do";
@@ -26,7 +29,7 @@ app.notFound(notFound);
 
 // Every route file declares its routes with their full paths (lib/api.ts), so the document and
 // the router cannot disagree.
-for (const routes of [metaRoutes, adminRoutes, orderRoutes, webhookRoutes, ediRoutes, opsRoutes, shipmentRoutes, inventoryRoutes]) app.route("/", routes);
+for (const routes of [metaRoutes, adminRoutes, fulfillerRoutes, orderRoutes, webhookRoutes, ediRoutes, ediDocumentRoutes, opsRoutes, shipmentRoutes, returnRoutes, inventoryRoutes]) app.route("/", routes);
 app.all("/v1/availability/*", async (c) => {
   if (!c.env.AVAILABILITY) return notFound(c);
   return c.env.AVAILABILITY.fetch(c.req.raw);
