@@ -102,6 +102,7 @@ export class OrderFulfilment {
         this.store.transition(s, "short_picked", src, { lines: ev.lines });
         s.shortPicks = [...(s.shortPicks ?? []), { eventId: ev.eventId, location: ev.location, lines: ev.lines.filter((l) => l.quantity > 0) }];
         s.pending.push("reallocate");
+        this.effects.release.onShortPick(s, ev);
         break;
       case "shipped": {
         const shipped = takeShipped(s, ev);

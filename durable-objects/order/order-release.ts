@@ -91,6 +91,26 @@ export class OrderRelease {
     this.arm(s);
   }
 
+  /**
+   * A short pick at a released location: the fulfiller had the release (an acknowledgement), and
+   * each short-picked line leaves it — the line's remaining units are re-allocated elsewhere as a
+   * whole (lib/reservations.ts reallocateLine), so the fulfiller gives up that line. A release
+   * with nothing left is closed without a cancel (the fulfiller said so itself).
+   */
+  onShortPick(s: OrderState, ev: ShipmentEvent): void {
+    const r = s.releases?.length ? this.#at(s, ev.location) : undefined;
+    if (!r) return;
+    r.ackDueAt = null;
+    r.state = "acknowledged";
+    const short = new Set(ev.lines.filter((l) => l.quantity > 0).map((l) => l.sku));
+    r.lines = r.lines.filter((l) => !short.has(l.sku));
+    if (!r.lines.length) {
+      r.state = "cancelled";
+      this.store.append(s, "release_closed", `${ev.source}:${ev.location}`, { releaseId: r.id, location: r.location, reason: "every line in it was short-picked" });
+    }
+    this.arm(s);
+  }
+
   /** The order was cancelled: every live release is withdrawn and its fulfiller told. */
   onCancelled(s: OrderState): void {
     s.unreleased = [];
