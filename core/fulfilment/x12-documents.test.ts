@@ -42,7 +42,7 @@ describe("order → outbound X12 documents", () => {
       ["PO1", "20", "2"], ["ACK", "IR", "2"],
       ["PO1", "3", "1"], ["ACK", "IA", "1"],
     ]);
-    expect(segs.find((s) => s[0] === "PO1")!.slice(4, 6)).toEqual(["9.99", "PE"]);
+    expect(segs.find((s) => s[0] === "PO1")).toEqual(["PO1", "10", "5", "EA", "", "", "VN", "A-1"]);
   });
 
   it("940: a release's lines from its location, and its cancel as W05*F under the same order number", () => {

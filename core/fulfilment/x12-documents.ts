@@ -51,7 +51,7 @@ export interface AckInput {
 
 /**
  * The 855 once reservation settles: accepted = held, backordered = accepted without stock,
- * rejected = the rest (IA / IB / IR). PO1 line ids are the 850's own (PO101).
+ * rejected = the rest (IA / IB / IR). PO1 line ids are the 850's own (PO101); quantities only, no price.
  * @example purchaseOrderAck(order, [{ lineNo: 1, sku: "A", quantity: 5, reserved: 3, backordered: 2 }], "2026-01-01T00:00:00Z")
  */
 export function purchaseOrderAck(order: CanonicalOrder, lines: readonly AckInput[], receivedAt: string): PurchaseOrderAck {
@@ -65,7 +65,7 @@ export function purchaseOrderAck(order: CanonicalOrder, lines: readonly AckInput
         lineId: src?.externalLineId ?? String(l.lineNo),
         item: { sku: l.sku, ...(src?.name ? { description: src.name } : {}) },
         ordered: l.quantity,
-        ...(src?.unitPrice ? { unitPrice: src.unitPrice, priceBasis: "PE" } : {}),
+        // No price: the canonical line does not keep the 850's PO105 basis, and a guessed one would change the PO.
         accepted: l.reserved,
         backordered: l.backordered,
         rejected: Math.max(0, l.quantity - l.reserved - l.backordered),

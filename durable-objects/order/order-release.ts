@@ -85,7 +85,12 @@ export class OrderRelease {
   /** A shipment from a released location: that release is done (a shipment is an acknowledgement too). */
   onShipped(s: OrderState, ev: ShipmentEvent): void {
     const r = s.releases?.length ? this.#at(s, ev.location) : undefined;
-    if (!r) return;
+    if (!r) {
+      // A fulfiller that shipped after its release was withdrawn (a cancel does not stop a truck): flag it for a person.
+      const gone = [...(s.releases ?? [])].reverse().find((x) => x.location === ev.location && x.state === "cancelled");
+      if (gone) this.store.append(s, "shipped_after_withdrawal", `${ev.source}:${ev.location}`, { releaseId: gone.id, eventId: ev.eventId, lines: ev.lines });
+      return;
+    }
     r.state = "shipped";
     r.ackDueAt = null;
     this.arm(s);
