@@ -13,23 +13,19 @@
 import type { ShipmentEvent } from "../../core/canonical";
 import type { Release, Unreleased } from "../../core/fulfilment/types";
 import { canTransition } from "../../core/order-state";
-import { nextDelaySeconds } from "../../core/retry";
 import type { Env } from "../../lib/env";
-import { fulfillerAt, loadFulfillers, sendReleaseMessage, type SendResult } from "../../lib/fulfilment";
+import { fulfillerAt, loadFulfillers } from "../../lib/fulfilment";
 import { loadPolicy } from "../../lib/policies";
 import { relocateLine } from "../../lib/reservations";
 import type { Timers } from "../timers";
+import { deliverMessages, owe, type Apply } from "./order-release-delivery";
 import type { OrderStore } from "./order-store";
 import type { OrderState } from "./order-types";
-
-/** Attempts at one release message before it is given up (the acknowledgement deadline then reroutes). */
-export const RELEASE_MAX_ATTEMPTS = 8;
 
 const LIVE = new Set<Release["state"]>(["open", "acknowledged", "timed_out"]);
 const WAITING = new Set<Release["state"]>(["open", "timed_out", "rerouting"]);
 const DONE_STATUSES = new Set(["cancelled", "shipped", "delivered", "closed", "returned"]);
 
-type Apply = (fresh: OrderState) => void;
 
 export class OrderRelease {
   constructor(
@@ -78,7 +74,7 @@ export class OrderRelease {
   onRejected(s: OrderState, ev: ShipmentEvent): boolean {
     const r = s.releases?.length ? this.#at(s, ev.location) : undefined;
     if (!r) return false;
-    this.#fail(s, r, "rejected", `${ev.source} at ${ev.location} rejected release ${r.id}`);
+    this.fail(s, r, "rejected", `${ev.source} at ${ev.location} rejected release ${r.id}`);
     return true;
   }
 
@@ -129,7 +125,7 @@ export class OrderRelease {
     this.timers.clear("fulfil");
     const s = this.store.load();
     if (!s?.releases) return;
-    for (const r of s.releases) if (r.state === "open" && r.ackDueAt !== null && r.ackDueAt <= now) this.#fail(s, r, "timed_out", `no acknowledgement from ${r.fulfillerId} by ${new Date(r.ackDueAt).toISOString()}`);
+    for (const r of s.releases) if (r.state === "open" && r.ackDueAt !== null && r.ackDueAt <= now) this.fail(s, r, "timed_out", `no acknowledgement from ${r.fulfillerId} by ${new Date(r.ackDueAt).toISOString()}`);
     if (s.releases.some((r) => r.messages.some((m) => m.state === "pending" && m.nextAt <= now))) owe(s, "dispatch_fulfilment");
     this.arm(s);
     this.commit(s);
@@ -146,7 +142,7 @@ export class OrderRelease {
 
   run(effect: "plan_release" | "dispatch_fulfilment" | "reroute", s: OrderState): Promise<Apply> {
     if (effect === "plan_release") return this.#plan(s);
-    if (effect === "dispatch_fulfilment") return this.#dispatch(s);
+    if (effect === "dispatch_fulfilment") return deliverMessages(this.env, this.store, this, s);
     return this.#reroute(s);
   }
 
@@ -193,58 +189,6 @@ export class OrderRelease {
       }
       if (["erp_accepted", "reallocated", "backordered"].includes(f.status)) this.store.transition(f, "released", "switchyard", { releases: made.map((r) => `${r.id}@${r.location}`) });
       owe(f, "dispatch_fulfilment");
-      this.arm(f);
-    };
-  }
-
-  async #dispatch(s: OrderState): Promise<Apply> {
-    const now = Date.now();
-    const due = (s.releases ?? []).flatMap((r) => r.messages.filter((m) => m.state === "pending" && m.nextAt <= now).map((m) => ({ r, type: m.type })));
-    if (!due.length) return (f) => this.arm(f);
-    const fulfillers = await loadFulfillers(this.env);
-    const o = { orderId: s.orderId, orchestrationId: s.orchestrationId, order: s.order };
-    const results = await Promise.all(
-      due.map(async ({ r, type }): Promise<SendResult> => {
-        const ful = fulfillers.find((x) => x.id === r.fulfillerId);
-        if (!ful) return { outcome: "refused", status: 0, reason: `fulfiller ${r.fulfillerId} is no longer configured` };
-        return sendReleaseMessage(this.env, ful, o, r, type, r.state === "cancelled" ? "withdrawn by Switchyard" : undefined);
-      }),
-    );
-    const base = { baseSeconds: Number(this.env.RETRY_BASE_SECONDS ?? "2") };
-    return (f) => {
-      due.forEach(({ r: sent, type }, i) => {
-        const res = results[i]!;
-        const r = f.releases?.find((x) => x.id === sent.id);
-        const m = r?.messages.find((x) => x.type === type);
-        if (!r || !m || (m.state !== "pending" && m.state !== "dropped")) return;
-        const wasDropped = m.state === "dropped";
-        m.attempts += 1;
-        m.lastStatus = res.status;
-        if (res.orderNumber) r.orderNumber = res.orderNumber;
-        const detail = { releaseId: r.id, fulfillerId: r.fulfillerId, location: r.location, attempts: m.attempts, httpStatus: res.status || null, ...(res.orderNumber ? { orderNumber: res.orderNumber } : {}), ...(res.isa13 ? { isa13: res.isa13 } : {}) };
-        const what = type === "release" ? "release" : "release_cancel";
-        if (res.outcome === "delivered") {
-          m.state = "delivered";
-          m.deliveredAt = new Date().toISOString();
-          this.store.append(f, `${what}_delivered`, "switchyard", detail);
-          // Withdrawn while this was on its way: the fulfiller has it now, so it must hear the cancel.
-          if (wasDropped && !r.messages.some((x) => x.type === "cancel")) r.messages.push({ type: "cancel", state: "pending", attempts: 0, nextAt: Date.now() });
-          return;
-        }
-        m.lastError = res.reason;
-        if (wasDropped) return;
-        if (res.outcome === "refused" || m.attempts >= RELEASE_MAX_ATTEMPTS) {
-          m.state = "failed";
-          this.store.append(f, `${what}_${res.outcome === "refused" ? "refused" : "delivery_failed"}`, "switchyard", { ...detail, reason: res.reason });
-          // A fulfiller that refuses the release outright has rejected it (an exhausted one is left to its deadline).
-          if (type === "release" && res.outcome === "refused" && r.state === "open") this.#fail(f, r, "rejected", `${r.fulfillerId} refused release ${r.id}: ${res.reason}`);
-          return;
-        }
-        const delay = Math.max(1, nextDelaySeconds(m.attempts, res.outcome === "retry" ? res.retryAfter : null, base));
-        m.nextAt = Date.now() + delay * 1000;
-        this.store.append(f, `${what}_attempt`, "switchyard", { ...detail, error: res.reason, retryInSeconds: delay });
-      });
-      if (f.releases?.some((r) => r.messages.some((m) => m.state === "pending" && m.nextAt <= Date.now()))) owe(f, "dispatch_fulfilment");
       this.arm(f);
     };
   }
@@ -312,8 +256,8 @@ export class OrderRelease {
     return [...(s.releases ?? [])].reverse().find((r) => r.location === location && LIVE.has(r.state));
   }
 
-  /** A timeout or a rejection: reroute when the policy said so at release, else hold for a person. */
-  #fail(s: OrderState, r: Release, why: "timed_out" | "rejected", reason: string): void {
+  /** A timeout or a rejection: reroute when the policy said so at release, else hold for a person (also used by the delivery). */
+  fail(s: OrderState, r: Release, why: "timed_out" | "rejected", reason: string): void {
     r.ackDueAt = null;
     s.refusedAt = [...new Set([...(s.refusedAt ?? []), r.location])];
     this.store.append(s, `release_${why}`, "switchyard", { releaseId: r.id, fulfillerId: r.fulfillerId, location: r.location, reason, next: r.onFailure });
@@ -348,9 +292,6 @@ export class OrderRelease {
   }
 }
 
-function owe(s: OrderState, e: "plan_release" | "dispatch_fulfilment" | "reroute"): void {
-  if (!s.pending.includes(e)) s.pending.push(e);
-}
 
 function groupBy<T>(xs: readonly T[], key: (x: T) => string): Map<string, T[]> {
   const m = new Map<string, T[]>();
