@@ -26,7 +26,6 @@ const LIVE = new Set<Release["state"]>(["open", "acknowledged", "timed_out"]);
 const WAITING = new Set<Release["state"]>(["open", "timed_out", "rerouting"]);
 const DONE_STATUSES = new Set(["cancelled", "shipped", "delivered", "closed", "returned"]);
 
-
 export class OrderRelease {
   constructor(
     private readonly env: Env,
@@ -55,15 +54,19 @@ export class OrderRelease {
   /** An acknowledgement: true when no release is still waiting for one (the order may move to acknowledged). */
   onAcknowledged(s: OrderState, ev: ShipmentEvent): boolean {
     if (!s.releases?.length) return true;
-    const r = this.#at(s, ev.location);
-    if (!r) {
+    const live = this.#at(s, ev.location);
+    if (!live.length) {
       const late = [...s.releases].reverse().find((x) => x.location === ev.location);
-      if (late) this.store.append(s, "late_acknowledgement", `${ev.source}:${ev.location}`, { releaseId: late.id, state: late.state, note: "the release was withdrawn; its cancel is sent" });
+      if (late) this.store.append(s, "late_acknowledgement", `${ev.source}:${ev.location}`, { releaseId: late.id, state: late.state, note: "the release was already withdrawn or rerouted" });
       return false;
     }
-    r.state = "acknowledged";
-    r.ackDueAt = null;
-    this.store.append(s, "release_acknowledged", `${ev.source}:${ev.location}`, { releaseId: r.id, fulfillerId: r.fulfillerId, location: r.location });
+    // A fact names a location, not a release: it acknowledges every release standing there.
+    for (const r of live) {
+      if (r.state === "acknowledged") continue;
+      r.state = "acknowledged";
+      r.ackDueAt = null;
+      this.store.append(s, "release_acknowledged", `${ev.source}:${ev.location}`, { releaseId: r.id, fulfillerId: r.fulfillerId, location: r.location });
+    }
     this.arm(s);
     const all = !s.releases.some((x) => WAITING.has(x.state));
     if (!all && s.status === "exception" && s.exceptionReason === undefined && canTransition(s.status, "released")) this.store.transition(s, "released", "switchyard");
@@ -72,23 +75,24 @@ export class OrderRelease {
 
   /** A rejection by the fulfiller of a release: true when it was one of ours (then it is rerouted or held). */
   onRejected(s: OrderState, ev: ShipmentEvent): boolean {
-    const r = s.releases?.length ? this.#at(s, ev.location) : undefined;
-    if (!r) return false;
-    this.fail(s, r, "rejected", `${ev.source} at ${ev.location} rejected release ${r.id}`);
-    return true;
+    const live = this.#at(s, ev.location);
+    for (const r of live) this.fail(s, r, "rejected", `${ev.source} at ${ev.location} rejected release ${r.id}`);
+    return live.length > 0;
   }
 
   /** A shipment from a released location: that release is done (a shipment is an acknowledgement too). */
   onShipped(s: OrderState, ev: ShipmentEvent): void {
-    const r = s.releases?.length ? this.#at(s, ev.location) : undefined;
-    if (!r) {
+    const live = this.#at(s, ev.location);
+    if (!live.length) {
       // A fulfiller that shipped after its release was withdrawn (a cancel does not stop a truck): flag it for a person.
       const gone = [...(s.releases ?? [])].reverse().find((x) => x.location === ev.location && x.state === "cancelled");
       if (gone) this.store.append(s, "shipped_after_withdrawal", `${ev.source}:${ev.location}`, { releaseId: gone.id, eventId: ev.eventId, lines: ev.lines });
       return;
     }
-    r.state = "shipped";
-    r.ackDueAt = null;
+    for (const r of live) {
+      r.state = "shipped";
+      r.ackDueAt = null;
+    }
     this.arm(s);
   }
 
@@ -99,13 +103,12 @@ export class OrderRelease {
    * with nothing left is closed without a cancel (the fulfiller said so itself).
    */
   onShortPick(s: OrderState, ev: ShipmentEvent): void {
-    const r = s.releases?.length ? this.#at(s, ev.location) : undefined;
-    if (!r) return;
-    r.ackDueAt = null;
-    r.state = "acknowledged";
     const short = new Set(ev.lines.filter((l) => l.quantity > 0).map((l) => l.sku));
-    r.lines = r.lines.filter((l) => !short.has(l.sku));
-    if (!r.lines.length) {
+    for (const r of this.#at(s, ev.location)) {
+      r.ackDueAt = null;
+      r.state = "acknowledged";
+      r.lines = r.lines.filter((l) => !short.has(l.sku));
+      if (r.lines.length) continue;
       r.state = "cancelled";
       this.store.append(s, "release_closed", `${ev.source}:${ev.location}`, { releaseId: r.id, location: r.location, reason: "every line in it was short-picked" });
     }
@@ -251,9 +254,9 @@ export class OrderRelease {
 
   // --- internals ------------------------------------------------------------------------------
 
-  /** The live release at a location (the latest one: a replacement release is newer). */
-  #at(s: OrderState, location: string): Release | undefined {
-    return [...(s.releases ?? [])].reverse().find((r) => r.location === location && LIVE.has(r.state));
+  /** The releases standing at a location (a fill or a replacement can add a second one there). */
+  #at(s: OrderState, location: string): Release[] {
+    return (s.releases ?? []).filter((r) => r.location === location && LIVE.has(r.state));
   }
 
   /** A timeout or a rejection: reroute when the policy said so at release, else hold for a person (also used by the delivery). */

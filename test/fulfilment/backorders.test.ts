@@ -6,7 +6,7 @@ import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { orderObjectName } from "../../core/keys";
 import { call, createKey, getOrder, postOrder, sampleOrder, stock, uid, waitForOrder } from "../helpers";
-import { at, entries, putFulfiller, putPolicy, receipt, receiver, skuState, types, whsec } from "./support";
+import { at, entries, fact, putFulfiller, putPolicy, receipt, receiver, skuState, types, whsec } from "./support";
 
 const order = async (key: string, channel: string, sku: string, quantity: number) => {
   const res = await postOrder(key, sampleOrder({ channel, lines: [{ sku, quantity }] }));
@@ -44,6 +44,11 @@ describe("backorders fill themselves", () => {
     const inv = await skuState(key, sku);
     expect(at(inv, dc)).toMatchObject({ holds: { held: 3 }, free: 4 });
     expect(inv.backordered).toBe(0);
+    // One acknowledgement from the location covers both of its releases.
+    await fact(key, { orderId, type: "acknowledged", location: dc });
+    const acked = await getOrder(key, orderId);
+    expect(acked.status).toBe("acknowledged");
+    expect(entries(acked, "release_acknowledged").map((d) => d.releaseId)).toEqual(["r1", "r2"]);
   });
 
   it("first come, first served, with a channel's lower backorderPriority ahead; partially filled lines stay visible", async () => {
