@@ -54,6 +54,15 @@ export type SendResult = DeliveryOutcome & { orderNumber?: string; isa13?: strin
  * @example await sendReleaseMessage(env, fulfiller, { orderId, orchestrationId, order }, release, "release")
  */
 export async function sendReleaseMessage(env: Env, f: Fulfiller, o: { orderId: string; orchestrationId: string; order: CanonicalOrder }, r: Release, type: "release" | "cancel", reason?: string): Promise<SendResult> {
+  try {
+    return await send(env, f, o, r, type, reason);
+  } catch (e) {
+    // The partner object was unreachable (a deploy, an overloaded isolate): try again later, like a 503.
+    return { outcome: "retry", status: null, retryAfter: null, reason: `could not prepare the message: ${String(e).slice(0, 200)}` };
+  }
+}
+
+async function send(env: Env, f: Fulfiller, o: { orderId: string; orchestrationId: string; order: CanonicalOrder }, r: Release, type: "release" | "cancel", reason?: string): Promise<SendResult> {
   const url = callableUrl(env, f.url);
   if (!url) return { outcome: "refused", status: 0, reason: "the fulfiller's URL is refused by the outbound URL policy" };
   if (f.kind === "standard") return sendReleaseEvent(url, f.secret, releaseEvent(o, r, type, new Date(), reason), { fetch });
