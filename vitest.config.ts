@@ -12,6 +12,7 @@ import switchyardTrytonFixture from "./test/erp-tryton.fixture.json" with { type
 import { startFaultyProxy } from "./scripts/stubs/faulty-proxy.mjs";
 import { startBusinessCentralStub } from "./scripts/stubs/business-central.mjs";
 import { startOdooStub } from "./scripts/stubs/odoo.mjs";
+import { startWarehouseStub } from "./scripts/stubs/warehouse.mjs";
 import { queueConsumersFromWrangler } from "./scripts/wrangler-config.mjs";
 
 // The ERP is outside the system: a real HTTP server on loopback stands in for it, the same
@@ -35,6 +36,9 @@ const [shopifyStub, wooStub, bigcommerceStub, amazonStub] = await Promise.all([
   startBigCommerceStub({ unref: true }),
   startAmazonStub({ unref: true }),
 ]);
+// The systems orders are released to (a WMS, a 3PL, an EDI dealer): receivers that check
+// signatures and tokens and record what they were sent, per tenant.
+const warehouse = await startWarehouseStub({ unref: true });
 const migrations = await readD1Migrations("./migrations");
 // A real Tryton 6.0 (Debian's trytond on SQLite, a fresh copy of the cached database) for the
 // tryton connector's tests; killed with this process. SWITCHYARD_SKIP_TRYTON=1 skips them.
@@ -72,6 +76,7 @@ export default defineConfig({
           BC_STUB_URL: businessCentral.url,
           ODOO19_STUB_URL: odoo19.url,
           ODOO17_STUB_URL: odoo17.url,
+          WAREHOUSE_STUB_URL: warehouse.url,
           TEST_MIGRATIONS: migrations,
           RETRY_BASE_SECONDS: "0",
           SCHEDULER_INTERVAL_SECONDS: "1",

@@ -42,3 +42,14 @@ export const availabilityKey = (channel: string, sku: string) => `avail:${channe
 /** Order ids are `ord_` + the hex id of the order's object, so any route reaches the object from the id alone. */
 export const ORDER_ID = /^ord_([0-9a-f]{64})$/;
 export const orderIdOf = (objectIdHex: string) => `ord_${objectIdHex}`;
+
+/** The PartnerDO of one X12 trading partner: an EDI channel connection (`edi`) or an x12 fulfiller (`fulfiller`). */
+export const partnerObjectName = (kind: "edi" | "fulfiller", id: string) => `partner:${kind}:${part(id)}`;
+
+/** Return authorisations name their order, so a receipt reaches its object from the id alone: `rma_<order object hex>_<n>`. */
+export const RMA_ID = /^rma_([0-9a-f]{64})_(\d+)$/;
+export const rmaIdOf = (orderId: string, n: number) => `rma_${orderId.replace(/^ord_/, "")}_${n}`;
+export const orderIdOfRma = (rmaId: string) => {
+  const m = RMA_ID.exec(rmaId);
+  return m ? orderIdOf(m[1]!) : null;
+};

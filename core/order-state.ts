@@ -38,6 +38,7 @@ export const EXCEPTION_REASONS = [
   // typed so ops can filter them, and replayable once the master data is fixed.
   "unknown_customer",
   "unknown_item",
+  "fulfiller_rejected",
 ] as const;
 export type ExceptionReason = (typeof EXCEPTION_REASONS)[number];
 
@@ -48,13 +49,15 @@ const NEXT: Record<OrderStatus, readonly OrderStatus[]> = {
   validated: [...holding, "exception", "cancelled"],
   reserved: ["sent_to_erp", ...holding, "exception", "cancelled"],
   partially_reserved: ["sent_to_erp", ...holding, "exception", "cancelled"],
-  backordered: ["sent_to_erp", ...holding, "exception", "cancelled"],
+  // After the ERP accepted, a backorder that fills (or a short pick's stock found again) is released to the warehouse.
+  backordered: ["sent_to_erp", ...holding, "released", "exception", "cancelled"],
   // erp_accepted may arrive on a message that was redelivered after a retry, hence from exception too.
   sent_to_erp: ["erp_accepted", "erp_rejected", "exception", "cancelled"],
   erp_accepted: ["released", "acknowledged", "short_picked", "partially_shipped", "shipped", "cancelled", "exception"],
   erp_rejected: ["exception", "cancelled", "sent_to_erp"],
-  released: ["acknowledged", "short_picked", "partially_shipped", "shipped", "cancelled", "exception"],
-  acknowledged: ["short_picked", "partially_shipped", "shipped", "cancelled", "exception"],
+  // reallocated: a fulfiller that did not acknowledge in time, or rejected, is rerouted (order-release.ts).
+  released: ["acknowledged", "short_picked", "reallocated", "partially_shipped", "shipped", "cancelled", "exception"],
+  acknowledged: ["short_picked", "reallocated", "partially_shipped", "shipped", "cancelled", "exception"],
   short_picked: ["reallocated", "backordered", "partially_shipped", "shipped", "cancelled", "exception"],
   reallocated: ["released", "acknowledged", "partially_shipped", "shipped", "short_picked", "cancelled", "exception"],
   partially_shipped: ["partially_shipped", "shipped", "short_picked", "returned", "exception"],
@@ -64,7 +67,7 @@ const NEXT: Record<OrderStatus, readonly OrderStatus[]> = {
   cancelled: [],
   returned: ["closed"],
   // A late acknowledgement or shipment clears an ack_timeout.
-  exception: ["sent_to_erp", "erp_accepted", "cancelled", "released", "acknowledged", "partially_shipped", "shipped", "short_picked", ...holding],
+  exception: ["sent_to_erp", "erp_accepted", "cancelled", "released", "acknowledged", "reallocated", "partially_shipped", "shipped", "short_picked", ...holding],
 };
 
 /** Whether `to` may follow `from`. Re-entering the same status is a no-op, not a transition. */

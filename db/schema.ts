@@ -254,3 +254,32 @@ export const erpConnections = sqliteTable(
   },
   (t) => [uniqueIndex("erp_connections_one_default").on(t.isDefault).where(sql`${t.isDefault} = 1`)],
 );
+
+// --- fulfilment ---
+
+/**
+ * Fulfillers: the WMS or 3PL that picks and ships for each location (docs/fulfilment.md). A
+ * location belongs to at most one fulfiller (`fulfiller_locations`), so a release has one
+ * destination. Read through a short per-isolate cache (lib/fulfilment.ts), like policies.
+ */
+export const fulfillers = sqliteTable("fulfillers", {
+  id: text("id").primaryKey(),
+  kind: text("kind").notNull(),
+  name: text("name"),
+  locations: text("locations", { mode: "json" }).$type<string[]>().notNull(),
+  url: text("url").notNull(),
+  secretEnc: text("secret_enc").notNull(),
+  ackDeadlineSeconds: integer("ack_deadline_seconds"),
+  settings: text("settings", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+  createdAt: text("created_at").notNull(),
+  updatedAt: text("updated_at").notNull(),
+});
+
+export const fulfillerLocations = sqliteTable(
+  "fulfiller_locations",
+  {
+    location: text("location").primaryKey(),
+    fulfillerId: text("fulfiller_id").notNull(),
+  },
+  (t) => [index("fulfiller_locations_fulfiller").on(t.fulfillerId)],
+);

@@ -11,6 +11,7 @@ import type { ChannelEvent, FactScope, InventoryEvent } from "../core/canonical"
 import { recordException } from "../db/exceptions";
 import { recordObservation } from "../db/observations";
 import type { Env } from "./env";
+import { resolveFulfillerOrder } from "./fulfilment";
 import { orderStub, orderStubById } from "./orders";
 
 export type DeliveryStatus = "accepted" | "duplicate" | "stale" | "quarantined";
@@ -100,8 +101,14 @@ export async function applyChannelEvents(env: Env, events: ChannelEvent[], src: 
       }
       case "shipment": {
         const { orderRef, ...rest } = ev.event;
+        // A 3PL quotes the order number its 940 carried (ours to map back), at the release's location, for whichever channel.
+        const mapped = orderRef.orderId ? await resolveFulfillerOrder(env, src.connectionId, orderRef.orderId) : null;
+        if (mapped) {
+          orderRef.orderId = mapped.orderId;
+          rest.location = mapped.location;
+        }
         const stub = orderRef.orderId ? orderStubById(env, orderRef.orderId) : orderRef.channel && orderRef.externalId ? orderStub(env, orderRef.channel, orderRef.externalId) : null;
-        const r = stub ? await stub.recordShipment({ ...rest, orderId: orderRef.orderId ?? "" }, src.scope) : ({ outcome: "unknown_order" } as const);
+        const r = stub ? await stub.recordShipment({ ...rest, orderId: orderRef.orderId ?? "" }, mapped ? { channels: "*" } : src.scope) : ({ outcome: "unknown_order" } as const);
         const named = orderRef.externalId ?? orderRef.orderId ?? "?";
         if (r.outcome === "unknown_order") {
           out.notes.push(`shipment for unknown order ${named}`);

@@ -8,6 +8,7 @@
  */
 import type { ReserveResult } from "../core/inventory/ledger";
 import type { PolicyOrDefault } from "../core/inventory/policy";
+import type { RelocateRequest, RelocateResult } from "../core/inventory/relocate";
 import { statusFromLines } from "../core/order-state";
 import type { Env } from "./env";
 
@@ -138,4 +139,15 @@ export async function reallocateLine(
     s.reserve({ orderId: req.orderId, lineNo: req.lineNo, sku: req.sku, quantity: req.remaining, channel: req.channel, policy, at: req.at }),
   );
   return { ...base, reserved: r.reserved, backordered: r.backordered, rejected: r.rejected, allocations: r.allocations.map((a) => ({ location: a.location, quantity: a.quantity })) };
+}
+
+/**
+ * Moves what a line holds at `from` to the other eligible locations (a reroute), all of it or
+ * nothing, in one transaction of the SKU's object. Idempotent per `key`: a retry after a lost
+ * answer returns the first outcome instead of moving again.
+ *
+ * @example await relocateLine(env, { key: `${orderId}:r1:1`, orderId, lineNo: 1, sku, from: "3PL-EAST", quantity: 2, exclude: ["3PL-EAST"], policy, at: Date.now() })
+ */
+export async function relocateLine(env: Env, req: RelocateRequest & { key: string; sku: string }): Promise<RelocateResult> {
+  return withRetry(env, req.sku, (s) => s.relocate(req));
 }

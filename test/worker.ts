@@ -12,6 +12,7 @@ export { InventoryDO } from "../durable-objects/inventory/inventory-do";
 export { SchedulerDO } from "../durable-objects/scheduler/scheduler-do";
 export { RateLimiterDO } from "../durable-objects/limits/rate-limiter-do";
 export { ErpPollerDO } from "../durable-objects/erp-poller/erp-poller-do";
+export { PartnerDO } from "../durable-objects/partner/partner-do";
 
 export default {
   async fetch(request, env, ctx) {

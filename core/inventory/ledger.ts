@@ -58,7 +58,7 @@ export function sellableByLocation(s: InventoryStore): Map<string, number> {
 }
 
 /** Replaces a row (or creates/deletes it), moving the counters by its change of contribution. */
-function writeRow(s: InventoryStore, before: ReservationRow | null, after: ReservationRow | null): void {
+export function writeRow(s: InventoryStore, before: ReservationRow | null, after: ReservationRow | null): void {
   const row = (after ?? before)!;
   const w = watermarksOf(s, row.location);
   const totals = s.totals(row.location).get(row.channel) ?? noHolds();
@@ -94,7 +94,7 @@ export function assertTotals(s: InventoryStore, locations: Iterable<string>): vo
   }
 }
 
-function updatePosition(s: InventoryStore, location: string, onHand: number, committed: number): void {
+export function updatePosition(s: InventoryStore, location: string, onHand: number, committed: number): void {
   if (onHand === 0 && committed === 0) return;
   const st = s.location(location) ?? { position: emptyPosition(location), marks: {}, pending: [] };
   s.putLocation({ ...st, position: { ...st.position, onHand: st.position.onHand + onHand, committed: st.position.committed + committed } });
@@ -146,7 +146,8 @@ export function release(s: InventoryStore, req: { orderId: string; lineNo?: numb
   }
   const lines = req.lineNo === undefined ? s.linesOf(req.orderId) : [s.line(req.orderId, req.lineNo)].filter((l) => l !== null);
   for (const line of lines) {
-    if (req.reason === "cancel") s.putLine({ ...line, state: line.state === "held" ? "cancelled" : line.state });
+    // A waiting backorder is cancelled too, so it is never filled (backorders.ts).
+    if (req.reason === "cancel") s.putLine({ ...line, state: line.state === "held" || line.backordered > 0 ? "cancelled" : line.state });
     else s.deleteLine(line.orderId, line.lineNo);
   }
   assertTotals(s, rows.map((r) => r.location));

@@ -38,6 +38,15 @@ export const channelPolicySchema = z.strictObject({
   ackDeadlineSeconds: z.number().int().positive().max(30 * 24 * 3600).optional(),
   /** The ERP connection (`/v1/admin/erp-connections/{id}`) this channel's orders are booked in; default: the default connection. */
   erpConnection: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, "must be an ERP connection id").optional(),
+  /**
+   * What happens to a release its fulfiller did not acknowledge in time, or rejected
+   * (docs/fulfilment.md): `reallocate` moves its lines to another eligible location with the
+   * stock and releases them there; `hold` (the default) leaves them and puts the order in
+   * `exception` for a person.
+   */
+  reroute: z.enum(["reallocate", "hold"]).optional(),
+  /** Backorders fill first come, first served; a lower number goes first across channels (default 100). */
+  backorderPriority: z.number().int().min(0).max(1000).optional(),
 });
 export type ChannelPolicy = z.infer<typeof channelPolicySchema>;
 

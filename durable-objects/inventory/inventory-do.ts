@@ -16,8 +16,10 @@ import * as ledger from "../../core/inventory/ledger";
 import type { ReserveRequest, ReserveResult } from "../../core/inventory/ledger";
 import type { PolicyOrDefault } from "../../core/inventory/policy";
 import type { Env } from "../../lib/env";
+import type { RelocateRequest, RelocateResult } from "../../core/inventory/relocate";
 import { Faults, InjectedFault } from "../faults";
 import { TIMER_SCHEMA, Timers } from "../timers";
+import { BACKORDER_SCHEMA, BackorderQueue } from "./backorder-queue";
 import { PROJECTION_SCHEMA, Projector } from "./projector";
 import { SqlStore } from "./sql-store";
 
@@ -37,6 +39,7 @@ export class InventoryDO extends DurableObject<Env> {
   readonly #timers: Timers;
   readonly #projector: Projector;
   readonly #faults: Faults;
+  readonly #backorders: BackorderQueue;
   #running: Promise<unknown> | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -45,8 +48,9 @@ export class InventoryDO extends DurableObject<Env> {
     this.#timers = new Timers(ctx.storage);
     this.#projector = new Projector(ctx.storage, env, this.#store, this.#timers);
     this.#faults = new Faults(ctx.storage.sql, env);
+    this.#backorders = new BackorderQueue(ctx.storage.sql, this.#store, this.#timers);
     void ctx.blockConcurrencyWhile(async () => {
-      this.#store.migrate([...TIMER_SCHEMA, ...PROJECTION_SCHEMA, `CREATE TABLE IF NOT EXISTS identity (k INTEGER PRIMARY KEY CHECK (k = 1), sku TEXT NOT NULL)`]);
+      this.#store.migrate([...TIMER_SCHEMA, ...PROJECTION_SCHEMA, ...BACKORDER_SCHEMA, `CREATE TABLE IF NOT EXISTS identity (k INTEGER PRIMARY KEY CHECK (k = 1), sku TEXT NOT NULL)`]);
     });
   }
 
@@ -55,6 +59,7 @@ export class InventoryDO extends DurableObject<Env> {
     if (!Number.isInteger(input.quantity) || input.quantity <= 0) throw new RangeError("quantity must be a positive integer");
     const out = this.#mutate(input.sku, () => {
       const r = ledger.reserve(this.#store, input);
+      this.#backorders.onReserved(input, r);
       // A first outcome changes the figures (or at least makes the channel known to the projection).
       if (!r.replayed) this.#projector.markChanged(input.at, Date.now(), input.channel);
       return r;
@@ -68,6 +73,8 @@ export class InventoryDO extends DurableObject<Env> {
     const released = this.#mutate(null, () => {
       const n = ledger.release(this.#store, input);
       if (n > 0) this.#projector.markChanged(Date.now(), Date.now());
+      // A cancellation's units go to waiting backorders first (other releases are a saga's own steps).
+      if (n > 0 && input.reason === "cancel") this.#fillBackorders();
       return n;
     });
     await this.#timers.arm();
@@ -96,6 +103,7 @@ export class InventoryDO extends DurableObject<Env> {
     const marked = this.#mutate(null, () => {
       const n = ledger.markSeen(this.#store, input);
       if (n > 0) this.#projector.markChanged(input.at, Date.now());
+      if (n > 0) this.#fillBackorders();
       return n;
     });
     await this.#timers.arm();
@@ -111,7 +119,22 @@ export class InventoryDO extends DurableObject<Env> {
       const outcomes = ledger.applyEvents(this.#store, events, now);
       const accepted = events.filter((_, i) => outcomes[i] === "accepted").map((e) => Date.parse(e.asOf));
       if (accepted.length) this.#projector.markChanged(Math.min(...accepted), now);
+      if (accepted.length) this.#fillBackorders();
       return outcomes;
+    });
+    await this.#timers.arm();
+    return out;
+  }
+
+  /**
+   * A reroute: moves what a line holds at `from` to other eligible locations, all or nothing, in
+   * one transaction (core/inventory/relocate.ts). Idempotent per `key`.
+   */
+  async relocate(input: RelocateRequest & { key: string; sku: string }): Promise<RelocateResult> {
+    const out = this.#mutate(input.sku, () => {
+      const r = this.#backorders.relocate(input);
+      if (r.moved > 0) this.#projector.markChanged(input.at, Date.now());
+      return r;
     });
     await this.#timers.arm();
     return out;
@@ -133,6 +156,7 @@ export class InventoryDO extends DurableObject<Env> {
       reservations: { rows: rows.n, held: rows.held },
       lines: Object.fromEntries(lines.map((l) => [l.state, l.n])),
       backordered,
+      backorders: this.#backorders.describe(),
       ...this.#projector.describe(),
       projectionDue: this.#timers.isSet("project"),
     };
@@ -165,6 +189,10 @@ export class InventoryDO extends DurableObject<Env> {
   override async alarm(): Promise<void> {
     const now = Date.now();
     await this.#project(false);
+    if (this.#timers.isDue("notify", now)) {
+      this.#timers.clear("notify");
+      await this.#backorders.notify(this.env, this.#sku() ?? "", now);
+    }
     if (this.#timers.isDue("gc", now)) {
       this.#store.forgetSeenBefore(now - DEDUPE_RETENTION_MS);
       this.#timers.reset("gc", now + DAY);
@@ -181,6 +209,12 @@ export class InventoryDO extends DurableObject<Env> {
     // The caller sees the run's failure; waiters only need to know it ended.
     this.#running = run.then(() => undefined, () => undefined).finally(() => (this.#running = null));
     return run;
+  }
+
+  /** Inside a mutation that may have freed stock: waiting backorders take it, in queue order. */
+  #fillBackorders(): void {
+    const now = Date.now();
+    if (this.#backorders.fill(now).length) this.#projector.markChanged(now, now);
   }
 
   #sku(): string | null {

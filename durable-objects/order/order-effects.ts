@@ -14,7 +14,11 @@ import { loadPolicy } from "../../lib/policies";
 import { consumeShipment, markOrderSeenByErp, reallocateLine, releaseOrder, reserveOrder, type LineOutcome } from "../../lib/reservations";
 import type { Faults } from "../faults";
 import type { Timers } from "../timers";
+import { OrderBackorders } from "./order-backorders";
+import { OrderEdi } from "./order-edi";
 import { projectionOf } from "./order-projection";
+import { OrderRelease } from "./order-release";
+import { OrderReturns } from "./order-returns";
 import type { OrderStore } from "./order-store";
 import type { Effect, OrderState, TimelineEntry } from "./order-types";
 
@@ -24,6 +28,11 @@ export class OrderEffects {
   #draining: Promise<void> | null = null;
   /** Resolved after each effect is applied, for callers waiting on part of a drain. */
   #progress: (() => void)[] = [];
+  /** The order after the ERP: releases to fulfillers, EDI out, backorder fills, returns (their own modules). */
+  readonly release: OrderRelease;
+  readonly edi: OrderEdi;
+  readonly backorders: OrderBackorders;
+  readonly returns: OrderReturns;
 
   constructor(
     private readonly ctx: DurableObjectState,
@@ -31,7 +40,16 @@ export class OrderEffects {
     private readonly store: OrderStore,
     private readonly timers: Timers,
     private readonly faults: Faults,
-  ) {}
+  ) {
+    const commit = (s: OrderState) => {
+      this.store.save(s);
+      this.owe();
+    };
+    this.release = new OrderRelease(env, store, timers, commit);
+    this.edi = new OrderEdi(ctx.storage.sql, env, store);
+    this.backorders = new OrderBackorders(store, this.release, commit);
+    this.returns = new OrderReturns(env, store);
+  }
 
   /** Marks effects owed: call in the same synchronous block as the write that owes them. */
   owe(now = Date.now()): void {
@@ -121,11 +139,12 @@ export class OrderEffects {
         return (f) => {
           for (const out of r.lines) {
             const line = f.lines.find((l) => l.lineNo === out.lineNo);
-            if (line) Object.assign(line, { reserved: out.reserved, backordered: out.backordered });
+            if (line) Object.assign(line, { reserved: out.reserved, backordered: out.backordered, heldAt: out.allocations ?? [] });
           }
           const next = statusFromLines(f.lines);
           this.store.append(f, "reservation", "inventory", { lines: r.lines, status: next });
           if (f.status === "cancelled") return;
+          this.edi.onReserved(f);
           if (next === "rejected") {
             f.exceptionReason = "insufficient_stock";
             f.exceptionDetail = "no line could be reserved and the channel does not allow backorders";
@@ -188,6 +207,14 @@ export class OrderEffects {
       }
       case "reallocate":
         return this.#reallocate(s);
+      case "plan_release":
+      case "dispatch_fulfilment":
+      case "reroute":
+        return this.release.run(effect, s);
+      case "edi_out":
+        return this.edi.run(s);
+      case "return_stock":
+        return this.returns.run(s);
       case "enqueue_cancel": {
         await this.env.DISPATCH_QUEUE.send({ kind: "erp.cancel", key: `${s.orderId}:cancel`, orderId: s.orderId, orchestrationId: s.orchestrationId, version: s.version });
         return (f) => {
@@ -221,7 +248,9 @@ export class OrderEffects {
     return (f) => {
       for (const o of outcomes) {
         const line = f.lines.find((l) => l.lineNo === o.lineNo);
-        if (line) Object.assign(line, { reserved: o.reserved, backordered: o.backordered });
+        if (line) Object.assign(line, { reserved: o.reserved, backordered: o.backordered, heldAt: o.allocations ?? [] });
+        // The re-allocated units go to the fulfillers of their new locations.
+        this.release.releaseMore(f, (o.allocations ?? []).map((a) => ({ lineNo: o.lineNo, sku: o.sku, location: a.location, quantity: a.quantity })));
       }
       for (const p of f.shortPicks ?? []) if (todo.some((t) => t.eventId === p.eventId)) p.done = true;
       // Which location holds the units now, per line: what a person (or the next warehouse) needs to know.

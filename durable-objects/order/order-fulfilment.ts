@@ -8,7 +8,6 @@
 import type { FactScope, ShipmentEvent } from "../../core/canonical";
 import { canTransition, isBeforeErp, type OrderStatus } from "../../core/order-state";
 import type { Env } from "../../lib/env";
-import { newId } from "../../lib/ids";
 import { loadPolicy } from "../../lib/policies";
 import type { Timers } from "../timers";
 import type { OrderEffects } from "./order-effects";
@@ -88,9 +87,12 @@ export class OrderFulfilment {
     this.store.append(s, `shipment_${ev.type}`, src, { eventId: ev.eventId, location: ev.location, lines: ev.lines, ...(ev.carrier ? { carrier: ev.carrier } : {}), ...(ev.tracking ? { tracking: ev.tracking } : {}) });
     switch (ev.type) {
       case "acknowledged":
-        this.store.transition(s, "acknowledged", src);
+        // With releases, the order is acknowledged once every fulfiller it was released to is.
+        if (this.effects.release.onAcknowledged(s, ev)) this.store.transition(s, "acknowledged", src);
         break;
       case "rejected":
+        // A rejected release is rerouted or held per policy (order-release.ts).
+        if (this.effects.release.onRejected(s, ev)) break;
         s.exceptionReason = "ack_timeout";
         s.exceptionDetail = `${ev.source} at ${ev.location} rejected the shipment request`;
         this.store.transition(s, "exception", src, { reason: s.exceptionDetail });
@@ -100,12 +102,15 @@ export class OrderFulfilment {
         this.store.transition(s, "short_picked", src, { lines: ev.lines });
         s.shortPicks = [...(s.shortPicks ?? []), { eventId: ev.eventId, location: ev.location, lines: ev.lines.filter((l) => l.quantity > 0) }];
         s.pending.push("reallocate");
+        this.effects.release.onShortPick(s, ev);
         break;
       case "shipped": {
         const shipped = takeShipped(s, ev);
         this.store.transition(s, allShipped(s) ? "shipped" : "partially_shipped", src, { carrier: ev.carrier, tracking: ev.tracking });
         s.shipments = [...(s.shipments ?? []), ...shipped.filter((x) => x.quantity > 0)];
         s.pending.push("consume");
+        this.effects.release.onShipped(s, ev);
+        this.effects.edi.onShipped(s, ev);
         break;
       }
       case "delivered":
@@ -121,10 +126,12 @@ export class OrderFulfilment {
     const prior = this.store.marker(`return:${r.eventId}`);
     if (prior) return { outcome: "duplicate", rmaId: prior, status: s.status };
     if (!["shipped", "delivered", "closed", "partially_shipped", "returned"].includes(s.status)) return { outcome: "not_returnable", status: s.status };
-    const rmaId = newId("rma");
+    // The RMA id names its order, so the warehouse's receipt reaches this object from it alone.
+    const rmaId = this.effects.returns.nextRmaId(s);
     this.store.remember(`return:${r.eventId}`, rmaId);
     this.store.append(s, "return_authorised", "api", { rmaId, eventId: r.eventId, lines: r.lines, reason: r.reason });
     this.store.transition(s, "returned", "api", { rmaId });
+    this.effects.returns.authorise(s, rmaId, r);
     this.commit(s);
     await this.effects.drain();
     return { outcome: "accepted", rmaId, status: s.status };

@@ -17,6 +17,8 @@ import type { Faults } from "../faults";
 import type { Timers } from "../timers";
 import { OrderEffects } from "./order-effects";
 import { OrderFulfilment } from "./order-fulfilment";
+import type { FillNotice } from "../inventory/backorder-queue";
+import type { ReceiptLine } from "./order-returns";
 import { OrderStore } from "./order-store";
 import type { ErpReport, OrderDetail, OrderState, OrderView, ShipmentOutcome, SubmitOptions, SubmitResult } from "./order-types";
 
@@ -129,6 +131,7 @@ export class OrderRole {
     s.pending = s.pending.filter((e) => e !== "reserve" && e !== "enqueue");
     s.pending.push("release");
     s.deferred = undefined;
+    this.effects.release.onCancelled(s);
     if (booked) s.pending.push("enqueue_cancel");
     else {
       s.dispatch.state = "skipped";
@@ -177,6 +180,7 @@ export class OrderRole {
             this.store.append(s, "ack_deadline_set", "switchyard", { dueAt: new Date(s.ackDueAt).toISOString() });
           }
           this.fulfilment.applyDeferred(s);
+          this.effects.release.onErpAccepted(s);
         } else if (!s.pending.includes("enqueue_cancel") && !s.cancelSentAt) {
           // Cancelled while the booking was in flight: the ERP must hear about the cancel too.
           s.pending.push("enqueue_cancel");
@@ -231,6 +235,24 @@ export class OrderRole {
     return this.fulfilment.recordShipment(ev, scope);
   }
 
+  /** A SKU's object filled a backordered line (order-backorders.ts); the effects it owes run before the answer. */
+  async backorderFilled(n: FillNotice) {
+    const r = this.effects.backorders.onFilled(n);
+    if (r.outcome === "applied") await this.effects.drain();
+    return r;
+  }
+
+  /** The warehouse received returned units of one of this order's RMAs (order-returns.ts). */
+  async recordReturnReceipt(rmaId: string, r: { eventId: string; lines: ReceiptLine[] }) {
+    const s = this.store.load();
+    if (!s) return { outcome: "unknown_rma" as const };
+    const out = this.effects.returns.receipt(s, rmaId, r);
+    if (out.outcome !== "accepted") return out;
+    this.commit(s);
+    await this.effects.drain();
+    return out;
+  }
+
   /** The payload dispatch sends to the ERP, or null when there is nothing to send. */
   erpPayload(): { order: CanonicalOrder & { orderId: string; orchestrationId: string }; version: number; status: OrderStatus; erpOrderId?: string; erpConnection?: string; dispatchState: string; lastError: string | null } | null {
     const s = this.store.load();
@@ -256,6 +278,7 @@ export class OrderRole {
       this.timers.clear("watch");
       this.#watch();
     }
+    this.effects.release.onAlarm(now);
     const s = this.store.load();
     if (!s) return;
     try {

@@ -1,4 +1,5 @@
 import type { CanonicalOrder, OrderSource, ShipmentEvent } from "../../core/canonical";
+import type { EdiDocument, Release, Rma, Unreleased } from "../../core/fulfilment/types";
 import type { OrderStatus } from "../../core/order-state";
 
 export type DispatchState = "pending" | "enqueued" | "confirmed" | "rejected" | "dead" | "skipped";
@@ -11,10 +12,16 @@ export interface LineState {
   reserved: number;
   backordered: number;
   shipped: number;
+  /** Where the reserved units are held (the reservation's allocations), updated by reallocations, fills and reroutes. */
+  heldAt?: { location: string; quantity: number }[];
 }
 
 /** Side effects still owed after a state change; drained in order, each idempotent. */
-export type Effect = "reserve" | "release" | "enqueue" | "enqueue_cancel" | "consume" | "reallocate" | "mark_seen";
+export type Effect =
+  | "reserve" | "release" | "enqueue" | "enqueue_cancel" | "consume" | "reallocate" | "mark_seen"
+  // After the ERP accepted (order-release.ts, order-edi.ts, order-returns.ts): release held units to their
+  // fulfillers, deliver release/cancel messages, reroute failed releases, issue 855/856, move returned stock.
+  | "plan_release" | "dispatch_fulfilment" | "reroute" | "edi_out" | "return_stock";
 
 export interface OrderState {
   orderId: string;
@@ -47,6 +54,16 @@ export interface OrderState {
   cancelSentAt?: string;
   /** Warehouse facts that arrived before the ERP accepted: applied, in order, once it does. */
   deferred?: ShipmentEvent[];
+  /** Releases to fulfillers (order-release.ts), numbered r1, r2, … per order. */
+  releases?: Release[];
+  /** Held units not yet released to their location's fulfiller (released once the ERP has the order). */
+  unreleased?: Unreleased[];
+  /** Locations whose fulfiller timed out or rejected this order: a reroute never goes back there. */
+  refusedAt?: string[];
+  /** EDI orders: the X12 connection they came on and the 855/856 owed to it (order-edi.ts). */
+  edi?: { connectionId: string; documents: EdiDocument[] };
+  /** Return authorisations and their stock steps (order-returns.ts). */
+  rmas?: Rma[];
   /** `updatedAt` of the state last written to D1. */
   projectedAt?: string;
   createdAt: string;

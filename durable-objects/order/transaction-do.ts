@@ -14,6 +14,8 @@ import { Faults } from "../faults";
 import { TIMER_SCHEMA, Timers } from "../timers";
 import { Guard, GUARD_SCHEMA, RETENTION_MS, type ClaimResult } from "./guard";
 import { OrderRole } from "./order-role";
+import type { FillNotice } from "../inventory/backorder-queue";
+import type { ReceiptLine } from "./order-returns";
 import type { ErpReport, SubmitOptions } from "./order-types";
 
 const DAY = 24 * 3600_000;
@@ -95,6 +97,14 @@ export class TransactionDO extends DurableObject<Env> {
 
   recordReturn(r: { eventId: string; lines: { sku: string; quantity: number }[]; reason: string }) {
     return this.#order.fulfilment.recordReturn(r);
+  }
+
+  backorderFilled(n: FillNotice) {
+    return this.#order.backorderFilled(n);
+  }
+
+  recordReturnReceipt(rmaId: string, r: { eventId: string; lines: ReceiptLine[] }) {
+    return this.#order.recordReturnReceipt(rmaId, r);
   }
 
   erpPayload() {

@@ -16,12 +16,16 @@ import { inventoryRoutes } from "./routes/inventory";
 import { metaRoutes } from "./routes/meta";
 import { erpConnectionRoutes } from "./routes/erp-connections";
 import { erpHandoffRoutes } from "./routes/erp-handoff";
+import { fulfillerRoutes } from "./routes/fulfillers";
+import { ediDocumentRoutes } from "./routes/edi-documents";
+import { returnRoutes } from "./routes/returns";
 
 export { TransactionDO } from "../../durable-objects/order/transaction-do";
 export { InventoryDO } from "../../durable-objects/inventory/inventory-do";
 export { SchedulerDO } from "../../durable-objects/scheduler/scheduler-do";
 export { RateLimiterDO } from "../../durable-objects/limits/rate-limiter-do";
 export { ErpPollerDO } from "../../durable-objects/erp-poller/erp-poller-do";
+export { PartnerDO } from "../../durable-objects/partner/partner-do";
 
 export const app = new Hono<AppEnv>();
 app.onError(onError);
@@ -29,7 +33,7 @@ app.notFound(notFound);
 
 // Every route file declares its routes with their full paths (lib/api.ts), so the document and
 // the router cannot disagree.
-for (const routes of [metaRoutes, adminRoutes, erpConnectionRoutes, orderRoutes, erpHandoffRoutes, webhookRoutes, ediRoutes, opsRoutes, shipmentRoutes, inventoryRoutes]) app.route("/", routes);
+for (const routes of [metaRoutes, adminRoutes, erpConnectionRoutes, fulfillerRoutes, orderRoutes, erpHandoffRoutes, webhookRoutes, ediRoutes, ediDocumentRoutes, opsRoutes, shipmentRoutes, returnRoutes, inventoryRoutes]) app.route("/", routes);
 app.all("/v1/availability/*", async (c) => {
   if (!c.env.AVAILABILITY) return notFound(c);
   return c.env.AVAILABILITY.fetch(c.req.raw);
