@@ -8,6 +8,8 @@ import { declaredRoutes } from "../lib/api";
 import { admin, call, createKey, postOrder, stockedOrder, uid, waitForOrder } from "./helpers";
 
 type Ctx = { key: string; orderId: string; sku: string };
+/** A Standard Webhooks WMS for a location of its own (a location has one fulfiller). */
+const fulfillerBody = () => ({ kind: "standard", locations: [uid("LOC")], url: "https://wms.example.com/releases", secret: "whsec_ZnVsZmlsbGVyLWNvbnRyYWN0LXNlY3JldA==" });
 /** A generic-HTTP ERP connection on the test ERP simulator (not the default: orders keep going to ERP_URL). */
 const erpBody = () => ({ kind: "http", baseUrl: (env as unknown as { ERP_URL: string }).ERP_URL, credentials: { token: "test-erp-token" } });
 const get = (path: string, key: string) => call(path, { headers: { authorization: `Bearer ${key}` } });
@@ -116,6 +118,24 @@ const exercises: Record<string, (c: Ctx) => Promise<Response>> = {
     return admin(`/v1/admin/erp-connections/${id}/poll`, "GET");
   },
   "POST /v1/orders/{id}/retry-erp": (c) => admin(`/v1/orders/${c.orderId}/retry-erp`, "POST"),
+  "PUT /v1/admin/fulfillers/{id}": () => admin(`/v1/admin/fulfillers/${uid("f")}`, "PUT", fulfillerBody()),
+  "GET /v1/admin/fulfillers": () => admin("/v1/admin/fulfillers", "GET"),
+  "GET /v1/admin/fulfillers/{id}": async () => {
+    const id = uid("f");
+    await admin(`/v1/admin/fulfillers/${id}`, "PUT", fulfillerBody());
+    return admin(`/v1/admin/fulfillers/${id}`, "GET");
+  },
+  "DELETE /v1/admin/fulfillers/{id}": async () => {
+    const id = uid("f");
+    await admin(`/v1/admin/fulfillers/${id}`, "PUT", fulfillerBody());
+    return admin(`/v1/admin/fulfillers/${id}`, "DELETE");
+  },
+  "GET /v1/edi/{connectionId}/documents": async () => {
+    const id = uid("edi");
+    await admin(`/v1/admin/connections/${id}`, "PUT", { kind: "x12", secret: "edi-documents-secret" });
+    return call(`/v1/edi/${id}/documents`, { headers: { authorization: "Bearer edi-documents-secret" } });
+  },
+  "POST /v1/returns/{rmaId}/receipt": (c) => post(`/v1/returns/rma_${"0".repeat(64)}_1/receipt`, c.key, { lines: [{ sku: c.sku, quantity: 1, disposition: "restock" }] }),
   "GET /v1/admin/audit": () => admin("/v1/admin/audit?resource=channel_policy&limit=5", "GET"),
   "DELETE /v1/admin/subscriptions/{id}": async () => {
     const id = uid("s");

@@ -10,6 +10,7 @@ import { encryptSecret } from "../../../core/crypto";
 import { fulfillerBodySchema } from "../../../core/fulfilment/fulfiller";
 import { claimedElsewhere, deleteFulfiller, getFulfiller, listFulfillers, upsertFulfiller, type FulfillerRow } from "../../../db/fulfillers";
 import { createRoute, json, problems, route } from "../../../lib/api";
+import { audit } from "../../../lib/audit";
 import { forgetFulfillers } from "../../../lib/fulfilment";
 import { param, parseJsonBody, ProblemError, requireAdmin, validate, type AppEnv } from "../../../lib/http";
 import { outboundUrl } from "../../../lib/outbound";
@@ -83,6 +84,7 @@ route(
       throw e;
     });
     forgetFulfillers();
+    await audit(c, { action: "fulfiller.put", resource: "fulfiller", id, after: view(saved.row) });
     return c.json(view(saved.row), saved.existed ? 200 : 201);
   },
 );
@@ -116,6 +118,7 @@ route(
   async (c) => {
     if (!(await deleteFulfiller(c.env.DB, param(c, "id")))) throw new ProblemError(404, "Not found", `No fulfiller ${param(c, "id")}.`);
     forgetFulfillers();
+    await audit(c, { action: "fulfiller.delete", resource: "fulfiller", id: param(c, "id") });
     return c.json({ id: param(c, "id"), deleted: true as const });
   },
 );
