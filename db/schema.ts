@@ -199,15 +199,28 @@ export const eventDeliveries = sqliteTable(
   {
     eventId: text("event_id").notNull(),
     subscriptionId: text("subscription_id").notNull(),
-    /** queued → delivered | dead */
+    /**
+     * waiting → queued → delivered | dead. One stream's deliveries to one subscription go one at a
+     * time, in `seq` order: only the earliest undelivered is queued; the rest wait for it.
+     */
     state: text("state").notNull(),
     attempts: integer("attempts").notNull().default(0),
     lastStatus: integer("last_status"),
     lastError: text("last_error"),
     createdAt: text("created_at").notNull(),
     deliveredAt: text("delivered_at"),
+    /** The event's stream and sequence (outbound_events.stream, .seq), copied for the ordering. */
+    stream: text("stream"),
+    seq: integer("seq"),
+    /** When the queued delivery is next expected to be tried: long past it, the sweep sends it again. */
+    dueAt: text("due_at"),
   },
-  (t) => [primaryKey({ columns: [t.eventId, t.subscriptionId] }), index("event_deliveries_state").on(t.state, t.createdAt)],
+  (t) => [
+    primaryKey({ columns: [t.eventId, t.subscriptionId] }),
+    index("event_deliveries_state").on(t.state, t.createdAt),
+    index("event_deliveries_stream").on(t.subscriptionId, t.stream, t.state, t.seq),
+    index("event_deliveries_due").on(t.state, t.dueAt),
+  ],
 );
 
 // --- governance ---

@@ -7,17 +7,18 @@
 import type { Env } from "../lib/env";
 import { log } from "../lib/log";
 import { tickErpPollers } from "./erp-pollers";
-import { fanOutEvents } from "./fan-out";
+import { fanOutEvents, sweepDeliveries } from "./fan-out";
 
 export interface PeriodicReport {
   eventsFannedOut: number;
   deliveries: number;
+  deliveriesResent: number;
   /** ERP connections whose poller ran a poll in this run (the others were not due). */
   erpPolls: number;
 }
 
 export async function runPeriodic(env: Env): Promise<PeriodicReport> {
-  const report: PeriodicReport = { eventsFannedOut: 0, deliveries: 0, erpPolls: 0 };
+  const report: PeriodicReport = { eventsFannedOut: 0, deliveries: 0, deliveriesResent: 0, erpPolls: 0 };
   // Keep up with bursts: fan out page after page, a bounded number per run.
   for (let page = 0; page < 10; page++) {
     const r = await fanOutEvents(env);
@@ -25,6 +26,11 @@ export async function runPeriodic(env: Env): Promise<PeriodicReport> {
     report.deliveries += r.deliveries;
     if (r.events < 500) break;
   }
+  const swept = await sweepDeliveries(env).catch((e) => {
+    log.error("delivery sweep failed", { error: String(e) });
+    return { resent: 0, promoted: 0 };
+  });
+  report.deliveriesResent = swept.resent + swept.promoted;
   // A failing ERP must not stop the fan-out above, nor the run of the next tick.
   report.erpPolls = await tickErpPollers(env)
     .then((r) => r.polled)
@@ -32,6 +38,6 @@ export async function runPeriodic(env: Env): Promise<PeriodicReport> {
       log.error("ERP pollers not ticked", { error: String(e) });
       return 0;
     });
-  if (report.deliveries || report.erpPolls) log.info("periodic run", { ...report });
+  if (report.deliveries || report.erpPolls || report.deliveriesResent) log.info("periodic run", { ...report });
   return report;
 }

@@ -5,6 +5,7 @@
  */
 import { recordDeadLetter } from "../../db/dead-letters";
 import { setDeliveryState } from "../../db/outbound-events";
+import { promoteStreams } from "../../jobs/fan-out";
 import type { Env } from "../../lib/env";
 import { newId } from "../../lib/ids";
 import { log } from "../../lib/log";
@@ -31,7 +32,11 @@ export async function handleDeadLetter(msg: Message<DispatchMessage | EventMessa
       attempts: maxAttempts,
       createdAt: new Date().toISOString(),
     });
-    if (body.kind === "event.deliver") await setDeliveryState(env.DB, body.eventId, body.subscriptionId, "dead");
+    if (body.kind === "event.deliver") {
+      // Given up on: the order's later events may go (this one stays replayable).
+      const d = await setDeliveryState(env.DB, body.eventId, body.subscriptionId, "dead");
+      if (d?.stream) await promoteStreams(env, [{ subscriptionId: body.subscriptionId, stream: d.stream }]);
+    }
     if (recorded && stub) await stub.recordErp({ type: "dead_letter", attempts: maxAttempts, reason, deadLetterId: id });
     msg.ack();
   } catch (e) {

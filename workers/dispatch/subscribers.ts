@@ -1,13 +1,15 @@
 /**
  * The events consumer: POSTs each outbound event to its subscriber, signed the Standard
- * Webhooks way, one order's (one stream's) events in order. Retries with backoff (honouring
- * Retry-After); exhausted deliveries go to the events dead-letter queue and can be replayed.
- * Fan-out is periodic work (jobs/fan-out.ts).
+ * Webhooks way. One order's (one stream's) events go in order: only the earliest undelivered
+ * one is queued, and delivering it queues the next (jobs/fan-out.ts). Retries with backoff
+ * (honouring Retry-After); exhausted deliveries go to the events dead-letter queue, which lets
+ * the stream move on, and can be replayed.
  */
 import { signStandard } from "../../core/channels/standard/signature";
 import { decryptSecret } from "../../core/crypto";
 import { classifyStatus, nextDelaySeconds, parseRetryAfter } from "../../core/retry";
-import { deliveryContext, earlierUndelivered, recordDeliveryAttempt } from "../../db/outbound-events";
+import { deliveryContext, recordDeliveryAttempt } from "../../db/outbound-events";
+import { promoteStreams } from "../../jobs/fan-out";
 import { getSubscription } from "../../db/subscriptions";
 import type { Env } from "../../lib/env";
 import { log } from "../../lib/log";
@@ -18,13 +20,8 @@ export async function handleEventDelivery(msg: Message<EventMessage>, env: Env):
   const m = msg.body;
   const base = { baseSeconds: Number(env.RETRY_BASE_SECONDS ?? "2") };
   try {
-    const [{ event: ev, state }, sub] = await Promise.all([deliveryContext(env.DB, m.eventId, m.subscriptionId), getSubscription(env.DB, m.subscriptionId)]);
+    const [{ event: ev, state, stream }, sub] = await Promise.all([deliveryContext(env.DB, m.eventId, m.subscriptionId), getSubscription(env.DB, m.subscriptionId)]);
     if (!ev || !sub || state === "delivered") return msg.ack(); // deleted subscription, or a redelivery
-    if (ev.stream && ev.seq !== null && (await earlierUndelivered(env.DB, sub.id, ev.stream, ev.seq))) {
-      // An earlier event of this order is still on its way: wait for it, without spending this one's attempts.
-      await env.EVENTS_QUEUE.send(m, { delaySeconds: 1 });
-      return msg.ack();
-    }
     const target = callableUrl(env, sub.url);
     if (!target) {
       log.warn("subscription URL refused by the outbound policy; not delivered", { subscriptionId: sub.id, eventId: ev.id });
@@ -52,10 +49,13 @@ export async function handleEventDelivery(msg: Message<EventMessage>, env: Env):
       error = String(e).slice(0, 500);
     }
     const ok = status !== null && classifyStatus(status) === "success";
-    await recordDeliveryAttempt(env.DB, m.eventId, m.subscriptionId, { status, error, ok, at: new Date().toISOString() });
-    if (ok) return msg.ack();
     // A subscriber's 4xx is as likely a deploy in progress as a permanent refusal: retry, then dead-letter.
-    msg.retry({ delaySeconds: nextDelaySeconds(msg.attempts, retryAfter, base) });
+    const delay = ok ? 0 : nextDelaySeconds(msg.attempts, retryAfter, base);
+    await recordDeliveryAttempt(env.DB, m.eventId, m.subscriptionId, { status, error, ok, at: new Date().toISOString(), retryInSeconds: delay });
+    if (!ok) return msg.retry({ delaySeconds: delay });
+    // The next event of this order may go now.
+    if (stream) await promoteStreams(env, [{ subscriptionId: sub.id, stream }]);
+    msg.ack();
   } catch (e) {
     log.error("event delivery failed", { eventId: m.eventId, error: String(e) });
     msg.retry({ delaySeconds: nextDelaySeconds(msg.attempts, null, base) });
