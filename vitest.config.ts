@@ -85,6 +85,7 @@ export default defineConfig({
           ALLOW_PRIVATE_URLS: "true",
           FAULT_INJECTION: "on",
           BODY_READ_TIMEOUT_MS: "1500",
+          EFFECTS_RETRY_MS: "1000",
           ...trytonBindings,
         },
         queueConsumers: queueConsumersFromWrangler("./workers/dispatch/wrangler.toml"),

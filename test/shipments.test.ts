@@ -80,6 +80,10 @@ describe("short picks", () => {
     expect(at("DC2").holds.held).toBe(2);
     expect(at("DC1").holds.held).toBe(0);
     expect(at("DC1").position.qualityHold).toBe(2); // the missing units are not promised to anyone else
+    // The timeline says where the units are now.
+    const moved = o.timeline.find((t) => t.type === "reallocation")!.detail.lines as { from: string; heldAt: { location: string; quantity: number }[] }[];
+    expect(moved[0]).toMatchObject({ from: "DC1", heldAt: [{ location: "DC2", quantity: 2 }] });
+    expect(o.timeline.find((t) => t.type === "status_changed" && t.detail.to === "reallocated")!.detail.heldAt).toEqual(["DC2"]);
   });
 
   it("puts the order in exception when no other location has the stock", async () => {

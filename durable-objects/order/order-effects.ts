@@ -22,6 +22,7 @@ import { OrderReturns } from "./order-returns";
 import type { OrderStore } from "./order-store";
 import type { Effect, OrderState, TimelineEntry } from "./order-types";
 
+/** Owed effects a failure left are tried again after this long (EFFECTS_RETRY_MS; tests shorten it). */
 export const RETRY_EFFECTS_MS = 15_000;
 
 export class OrderEffects {
@@ -53,13 +54,13 @@ export class OrderEffects {
 
   /** Marks effects owed: call in the same synchronous block as the write that owes them. */
   owe(now = Date.now()): void {
-    this.timers.schedule("effects", now + RETRY_EFFECTS_MS);
+    this.timers.schedule("effects", now + this.#retryMs());
     this.timers.armNow();
   }
 
   /** After a failed drain: try again in a while (not at once, or a failing effect would spin). */
   retryLater(now = Date.now()): void {
-    this.timers.reset("effects", now + RETRY_EFFECTS_MS);
+    this.timers.reset("effects", now + this.#retryMs());
     this.timers.armNow();
   }
 
@@ -223,6 +224,10 @@ export class OrderEffects {
         };
       }
     }
+  }
+
+  #retryMs(): number {
+    return Number(this.env.EFFECTS_RETRY_MS) || RETRY_EFFECTS_MS;
   }
 
   #watchAfterMs(): number {
