@@ -35,10 +35,17 @@ export function makeTraffic(root, { url, key, ledger }) {
       await new Promise((r) => setTimeout(r, 500));
       return null;
     }
-    const text = await res.text();
+    let text = "";
+    try {
+      text = await res.text();
+    } catch {
+      // The runtime died mid-answer: the client got no answer, so nothing is owed to it.
+      ledger.answered.network++;
+      return null;
+    }
     const bucket = res.status < 300 ? "2xx" : res.status < 500 ? "4xx" : "5xx";
     ledger.answered[bucket]++;
-    if (res.status < 300) record?.(text, res);
+    if (res.status < 300) await Promise.resolve(record?.(text, res)).catch(() => undefined);
     return res;
   }
 
