@@ -12,7 +12,7 @@ import type { Env } from "../../lib/env";
 import { log } from "../../lib/log";
 import { loadPolicy } from "../../lib/policies";
 import { consumeShipment, markOrderSeenByErp, reallocateLine, releaseOrder, reserveOrder, type LineOutcome } from "../../lib/reservations";
-import type { Faults } from "../faults";
+import { InjectedFault, type Faults } from "../faults";
 import type { Timers } from "../timers";
 import { OrderBackorders } from "./order-backorders";
 import { OrderEdi } from "./order-edi";
@@ -277,6 +277,8 @@ export class OrderEffects {
   }
 
   async #project(s: OrderState): Promise<void> {
+    // Tests and chaos runs: D1 unavailable. The projection is an owed effect like any other.
+    if (this.faults.take("d1_projection")) throw new InjectedFault("d1_projection");
     const rows = this.ctx.storage.sql
       .exec<{ seq: number; at: string; type: string; source: string; detail: string }>("SELECT seq, at, type, source, detail FROM timeline WHERE seq > ? ORDER BY seq", s.projectedSeq)
       .toArray();

@@ -58,7 +58,7 @@ export class OrderRole {
    * older revision is kept on the timeline and flagged `stale`).
    * With `answerAfter: "reserve"` the call returns once stock is held; the queue send and the
    * D1 projection finish in the background (the alarm finishes them if this object dies), so a
-   * channel's webhook is answered without waiting for them. The governed API waits for all.
+   * channel is answered without waiting for them; so is the governed API (reads come from this object).
    */
   async submit(order: CanonicalOrder, source: OrderSource, sourceRef: Record<string, unknown> = {}, opts: SubmitOptions = {}): Promise<SubmitResult> {
     // Check and write with nothing but synchronous storage in between (input gate stays shut).

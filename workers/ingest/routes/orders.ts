@@ -115,7 +115,7 @@ route(
     const r = await guarded(c.env.TRANSACTIONS.getByName(idempotencyObjectName(owner, key)), "idem", fingerprint, {}, async () => {
       const { version, ...rest } = body;
       const order = canonicalOrderSchema.parse({ ...rest, version: version ?? 0 });
-      const result = await orderStub(c.env, order.channel, order.externalId).submitOrder(order, "api", { idempotencyKey: key });
+      const result = await orderStub(c.env, order.channel, order.externalId).submitOrder(order, "api", { idempotencyKey: key }, { answerAfter: "reserve" });
       const answer = {
         orderId: result.order.orderId,
         orchestrationId: result.order.orchestrationId,
