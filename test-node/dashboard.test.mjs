@@ -215,7 +215,7 @@ describe("the /ops dashboard in chromium", { skip: browserPath === null ? "SWITC
     const stamp = await page.locator("tr[data-dead-letter] time").first().textContent();
     assert.doesNotMatch(stamp, /T\d\d:\d\d/);
     // The next refresh (5 s) adds a sample to the chart and leaves the reader's focus where it was.
-    const copy = page.locator(`tr[data-dead-letter="${seeded.deadLetters[0].id}"] button[data-copy]`);
+    const copy = page.locator(`tr[data-dead-letter] button[data-copy="${seeded.deadLetters[0].id}"]`);
     await copy.focus();
     const points = () => page.locator("figure[data-chart=orders] polyline").evaluate((l) => l.getAttribute("points").trim().split(/\s+/).length);
     await page.locator("figure[data-chart=orders] polyline").waitFor({ state: "attached" });
@@ -242,6 +242,26 @@ describe("the /ops dashboard in chromium", { skip: browserPath === null ? "SWITC
     assert.equal(await page.evaluate(() => document.activeElement?.id), "order-title", "focus moves to the order view");
     await page.click("#order-close");
     await page.locator("#order-view").waitFor({ state: "hidden" });
+    await page.done();
+  });
+
+  test("is usable without a mouse: landmarks, named controls, the skip link first", async () => {
+    const page = await open(seeded.opsKey);
+    await page.locator("tr[data-dead-letter]").first().waitFor();
+    for (const role of ["banner", "main", "contentinfo"]) assert.equal(await page.getByRole(role).count(), 1, `one ${role} landmark`);
+    for (const name of ["Now", "Backlog per channel", "ERP health", "Exceptions by type", "Dead letters", "Last hour"]) assert.equal(await page.getByRole("region", { name, exact: true }).count(), 1, `a region named ${name}`);
+    const unnamed = await page.evaluate(() =>
+      [...document.querySelectorAll("button, a[href], input")]
+        .filter((el) => el.offsetParent !== null || el.getClientRects().length)
+        .filter((el) => !(el.getAttribute("aria-label") || el.textContent.trim() || (el.labels && el.labels.length)))
+        .map((el) => el.outerHTML.slice(0, 120)),
+    );
+    assert.deepEqual(unnamed, [], "every visible control has a name");
+    // A reload loads again from the token this tab kept, and the first Tab lands on the skip link.
+    await page.reload();
+    await page.locator("tr[data-dead-letter]").first().waitFor();
+    await page.keyboard.press("Tab");
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), "Skip to the dashboard");
     await page.done();
   });
 
@@ -272,6 +292,9 @@ describe("the /ops dashboard in chromium", { skip: browserPath === null ? "SWITC
     await ro.locator(`tr[data-dead-letter="${first.id}"] button[data-replay]`).click();
     await ro.locator("#dl-msg").filter({ hasText: "ops:write" }).waitFor();
     assert.match(await ro.locator("#dl-msg").textContent(), /this key lacks the ops:write scope/);
+    // Nor may it read the order: the order view says why instead of showing nothing.
+    await ro.locator(`tr[data-exception] a[href="#order=${first.orderId}"]`).click();
+    await ro.locator("#order-body").filter({ hasText: "orders:read" }).waitFor();
     await ro.done();
     const still = (await api("GET", "/v1/ops/dead-letters?state=open")).body.items.map((d) => d.id);
     assert.ok(still.includes(first.id) && still.includes(second.id), "a refused replay leaves both open");
