@@ -2,7 +2,7 @@
  * The page script's charts of the last hour (browser JavaScript, as text). The series is kept in
  * the page: every poll (5 s) appends one sample of the summary to a ring buffer of one hour,
  * saved in sessionStorage so a reload of the tab keeps its trend. No server-side series is read.
- * Each chart is inline SVG (no library): a fixed one-hour time axis ending now.
+ * Each chart is inline SVG (no library), on a time axis that ends now.
  */
 export const chartsScript = String.raw`
 const HOUR = 3600 * 1000;
@@ -40,21 +40,24 @@ const H = 80;
 
 function chart(key, title, fmt) {
   const now = Date.now();
-  const pts = state.series.filter((p) => typeof p[key] === "number");
+  const pts = state.series.filter((p) => typeof p[key] === "number" && p.t >= now - HOUR);
   const last = pts.length ? pts[pts.length - 1][key] : null;
   const values = pts.map((p) => p[key]);
   const lo = Math.min(0, ...values);
   // Headroom above the highest value, so a flat line does not hide in the top edge.
   const hi = Math.max(1, Math.ceil(Math.max(0, ...values) * 1.15));
-  const x = (t) => (((t - (now - HOUR)) / HOUR) * W).toFixed(1);
+  // The axis ends now and starts at the first sample this tab kept (an hour back at most, a
+  // minute at least), so a fresh tab's first minutes are readable rather than a dot at the edge.
+  const start = pts.length ? Math.max(now - HOUR, Math.min(pts[0].t, now - 60 * 1000)) : now - HOUR;
+  const x = (t) => (((t - start) / (now - start)) * W).toFixed(1);
   const y = (v) => (H - 4 - ((v - lo) / (hi - lo)) * (H - 8)).toFixed(1);
   const line = pts.map((p) => x(p.t) + "," + y(p[key])).join(" ");
-  const label = title + " over the last hour: " + (pts.length ? "from " + fmt(values[0]) + " to " + fmt(last) + ", highest " + fmt(Math.max(...values)) : "no samples yet");
+  const label = title + " since " + CLOCK_S.format(new Date(start)) + ": " + (pts.length ? "from " + fmt(values[0]) + " to " + fmt(last) + ", highest " + fmt(Math.max(...values)) : "no samples yet");
   return '<figure class="chart" data-chart="' + key + '"><figcaption><span>' + esc(title) + "</span><b>" + esc(last === null ? "–" : fmt(last)) + "</b></figcaption>" +
     '<svg viewBox="0 0 ' + W + " " + H + '" role="img" aria-label="' + esc(label) + '">' +
     '<line x1="0" y1="' + y(hi) + '" x2="' + W + '" y2="' + y(hi) + '"></line><line x1="0" y1="' + y(lo) + '" x2="' + W + '" y2="' + y(lo) + '"></line>' +
     (pts.length ? '<polyline points="' + line + '"></polyline><circle r="3" cx="' + x(pts[pts.length - 1].t) + '" cy="' + y(last) + '"></circle>' : "") + "</svg>" +
-    '<div class="axis"><span>' + esc(CLOCK.format(new Date(now - HOUR))) + "</span><span>max " + esc(fmt(hi)) + "</span><span>now</span></div></figure>";
+    '<div class="axis"><span>' + esc(CLOCK_S.format(new Date(start))) + "</span><span>max " + esc(fmt(hi)) + "</span><span>now</span></div></figure>";
 }
 
 function renderCharts() {
