@@ -8,6 +8,7 @@ import { SCHEDULER_OBJECT } from "../../core/keys";
 import { notFound, onError, type AppEnv } from "../../lib/http";
 import { adminRoutes } from "./routes/admin";
 import { opsRoutes } from "./routes/ops";
+import { opsBacklogRoutes } from "./routes/ops-backlog";
 import { orderRoutes } from "./routes/orders";
 import { webhookRoutes } from "./routes/webhooks";
 import { ediRoutes } from "./routes/edi";
@@ -33,7 +34,7 @@ app.notFound(notFound);
 
 // Every route file declares its routes with their full paths (lib/api.ts), so the document and
 // the router cannot disagree.
-for (const routes of [metaRoutes, adminRoutes, erpConnectionRoutes, fulfillerRoutes, orderRoutes, erpHandoffRoutes, webhookRoutes, ediRoutes, ediDocumentRoutes, opsRoutes, shipmentRoutes, returnRoutes, inventoryRoutes]) app.route("/", routes);
+for (const routes of [metaRoutes, adminRoutes, erpConnectionRoutes, fulfillerRoutes, orderRoutes, erpHandoffRoutes, webhookRoutes, ediRoutes, ediDocumentRoutes, opsRoutes, opsBacklogRoutes, shipmentRoutes, returnRoutes, inventoryRoutes]) app.route("/", routes);
 app.all("/v1/availability/*", async (c) => {
   if (!c.env.AVAILABILITY) return notFound(c);
   return c.env.AVAILABILITY.fetch(c.req.raw);
