@@ -25,7 +25,7 @@ import { log } from "../../lib/log";
 import type { DispatchMessage } from "../../lib/messages";
 import { orderStubById } from "../../lib/orders";
 
-type ErpMessage = Message<Exclude<DispatchMessage, { kind: "channel.hydrate" }>>;
+type ErpMessage = Message<Exclude<DispatchMessage, { kind: "channel.hydrate" | "publish.figures" }>>;
 type OrderStub = NonNullable<ReturnType<typeof orderStubById>>;
 type Payload = NonNullable<Awaited<ReturnType<OrderStub["erpPayload"]>>>;
 

@@ -14,6 +14,7 @@ import { createRoute, json, problems, route } from "../../../lib/api";
 import { param, requireScope, ProblemError, validate, type AppEnv } from "../../../lib/http";
 import { orderStubById } from "../../../lib/orders";
 import { dashboardHtml } from "./ops-dashboard";
+import { publishingMetrics } from "../../../lib/publishing-status";
 
 export const opsRoutes = new Hono<AppEnv>();
 
@@ -127,6 +128,7 @@ route(
       "# TYPE switchyard_availability_sync_lag_ms gauge",
       `switchyard_availability_sync_lag_ms{stat="avg"} ${s.availabilitySyncLagMs.avg ?? 0}`,
       `switchyard_availability_sync_lag_ms{stat="max"} ${s.availabilitySyncLagMs.max ?? 0}`,
+      ...(await publishingMetrics(c.env)),
     ];
     return c.text(lines.join("\n") + "\n", 200, { "content-type": "text/plain; version=0.0.4" });
   },
