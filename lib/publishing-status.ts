@@ -4,6 +4,7 @@
  * lag from stock fact to channel acknowledgment, throttle and pause), and the totals.
  */
 import { publisherObjectName } from "../core/keys";
+import { gauge, type Sample } from "../core/metrics";
 import { listConnections } from "../db/connections";
 import { openDeadLettersOf } from "../db/dead-letters";
 import type { Env } from "./env";
@@ -66,24 +67,13 @@ export async function publishingStatus(env: Env, skuLimit: number): Promise<Publ
   };
 }
 
-const label = (v: string) => v.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");
-
-/** Prometheus families for publishing (appended to /metrics). */
-export async function publishingMetrics(env: Env): Promise<string[]> {
-  const s = await publishingStatus(env, 0);
-  const lines: string[] = [];
-  const family = (name: string, type: "counter" | "gauge", help: string, values: [string, number | null][]) => {
-    lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
-    for (const [labels, v] of values) if (v !== null) lines.push(`${name}{${labels}} ${v}`);
-  };
-  const l = (v: PublishingConnectionView, extra = "") => `connection="${label(v.connectionId)}",channel="${label(v.channel)}",kind="${label(v.kind)}"${extra}`;
-  family("switchyard_publisher_calls_total", "counter", "Calls made to the channel's API by its publisher.", s.connections.map((v) => [l(v), v.calls]));
-  family("switchyard_publisher_batches_total", "counter", "Batches the publisher sent.", s.connections.map((v) => [l(v), v.batches]));
-  family("switchyard_publisher_acknowledged_total", "counter", "Figures the channel acknowledged.", s.connections.map((v) => [l(v), v.acknowledged]));
-  family("switchyard_publisher_failures_total", "counter", "Item outcomes other than ok (retries, rejections, configuration faults).", s.connections.map((v) => [l(v), v.failures]));
-  family("switchyard_publisher_folded_total", "counter", "Channel sales folded into our figure after a lost compare-and-set or a refresh.", s.connections.map((v) => [l(v), v.folded]));
-  family("switchyard_publisher_items", "gauge", "Figures per state: pending (not yet acknowledged), rejected, dead (retries exhausted).", s.connections.flatMap((v) => (["pending", "rejected", "dead"] as const).map((st): [string, number] => [l(v, `,state="${st}"`), v.items[st]])));
-  family("switchyard_publisher_lag_ms", "gauge", "Stock fact time to channel acknowledgment, over the last 1000 figures.", s.connections.flatMap((v) => [[l(v, ',quantile="0.5"'), v.lagMs.p50] as [string, number | null], [l(v, ',quantile="0.99"'), v.lagMs.p99] as [string, number | null]]));
-  lines.push("# HELP switchyard_publisher_dead_letters_open Publishing dead letters not yet replayed.", "# TYPE switchyard_publisher_dead_letters_open gauge", `switchyard_publisher_dead_letters_open ${s.totals.deadLettersOpen}`);
-  return lines;
+/** Gauges for /metrics (counters and the lag histogram are counted by the publisher objects, lib/metrics.ts). */
+export function publishingGauges(s: PublishingStatus): Sample[] {
+  return s.connections.flatMap((v) => {
+    const labels = { channel: v.channel, connection: v.connectionId };
+    return [
+      ...(["pending", "rejected", "dead"] as const).map((state) => gauge("switchyard_publisher_items", { ...labels, state }, v.items[state])),
+      ...(v.lagMs.p99 === null ? [] : [gauge("switchyard_publisher_lag_p99_seconds", labels, v.lagMs.p99 / 1000)]),
+    ];
+  });
 }

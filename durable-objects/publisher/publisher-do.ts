@@ -22,6 +22,7 @@ import { recordDeadLetter } from "../../db/dead-letters";
 import { loadConnection, type Connection } from "../../lib/connections";
 import type { Env } from "../../lib/env";
 import { log } from "../../lib/log";
+import { countMetric, observe } from "../../lib/metrics";
 import { callableUrl } from "../../lib/outbound";
 import { publishTarget, type PublishOffer } from "../../lib/publishing";
 import { PublisherStore, type ItemRow } from "./publisher-store";
@@ -227,6 +228,7 @@ export class PublisherDO extends DurableObject<Env> {
         return;
       }
       this.#store.setMeta("disabled", null);
+      this.#store.setMeta("channel", conn.channel);
       const rows = this.#store.due(now, publisher.maxBatch);
       if (!rows.length) break;
       await this.#sendBatch(connectionId, publisher, rows);
@@ -253,6 +255,9 @@ export class PublisherDO extends DurableObject<Env> {
     const maxAttempts = Number(this.env.PUBLISH_MAX_ATTEMPTS || DEFAULT_MAX_ATTEMPTS) || DEFAULT_MAX_ATTEMPTS;
     const baseSeconds = Number(this.env.RETRY_BASE_SECONDS ?? "2");
     const dead: { row: ItemRow; reason: string; rejected: boolean }[] = [];
+    const labels = { channel: this.#store.meta("channel") ?? "", connection: connectionId };
+    const worst = throttle ? "throttled" : ((["config", "rejected", "retry"] as const).find((k) => outcomes.some((o) => o.outcome === k)) ?? "ok");
+    if (calls) countMetric(this.env, this.ctx, "switchyard_publisher_calls_total", { ...labels, result: worst }, calls);
     this.ctx.storage.transactionSync(() => {
       const s = this.#store;
       s.add("calls", calls);
@@ -270,7 +275,10 @@ export class PublisherDO extends DurableObject<Env> {
         if (o.outcome === "ok") {
           s.add("acknowledged", 1);
           s.setMeta("last_ok_at", now);
-          if (row.source_at !== null) s.sampleLag(now - row.source_at, now);
+          if (row.source_at !== null) {
+            s.sampleLag(now - row.source_at, now);
+            observe(this.env, this.ctx, "switchyard_publisher_lag_seconds", labels, Math.max(0, now - row.source_at) / 1000);
+          }
           s.update(row.sku, row.loc, {
             last_ack: o.acknowledged,
             ack_at: now,
@@ -318,7 +326,10 @@ export class PublisherDO extends DurableObject<Env> {
         s.update(row.sku, row.loc, { attempts, next_at: now + Math.max(delay, 250), last_error: o.reason.slice(0, 300), updated_at: now });
       });
     });
-    if (dead.length) await this.#deadLetter(connectionId, dead, maxAttempts);
+    if (dead.length) {
+      countMetric(this.env, this.ctx, "switchyard_dead_letters_total", { queue: "publisher", kind: "channel.publish" }, dead.length);
+      await this.#deadLetter(connectionId, dead, maxAttempts);
+    }
   }
 
   async #deadLetter(connectionId: string, dead: { row: ItemRow; reason: string; rejected: boolean }[], maxAttempts: number): Promise<void> {

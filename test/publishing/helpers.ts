@@ -32,11 +32,12 @@ export function providerSettings(kind: Provider, tenant: StubTenant): Record<str
   }
 }
 
+const stubs = env as unknown as { SHOPIFY_STUB_URL: string; WOO_STUB_URL: string; BIGCOMMERCE_STUB_URL: string; AMAZON_STUB_URL: string };
 export const STUB_URL: Record<Provider, () => string> = {
-  shopify: () => env.SHOPIFY_STUB_URL,
-  woocommerce: () => env.WOO_STUB_URL,
-  bigcommerce: () => env.BIGCOMMERCE_STUB_URL,
-  amazon: () => env.AMAZON_STUB_URL,
+  shopify: () => stubs.SHOPIFY_STUB_URL,
+  woocommerce: () => stubs.WOO_STUB_URL,
+  bigcommerce: () => stubs.BIGCOMMERCE_STUB_URL,
+  amazon: () => stubs.AMAZON_STUB_URL,
 };
 
 /** Seeds the stub with these SKUs at `n` units. */
