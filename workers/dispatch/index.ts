@@ -10,6 +10,7 @@ import { handleDispatch } from "./erp-consumer";
 import { handleHydrate } from "./hydrate";
 import { runPeriodic } from "../../jobs/periodic";
 import { log } from "../../lib/log";
+import { flushMetrics } from "../../lib/metrics";
 import { handleEventDelivery } from "./subscribers";
 import { handlePublish } from "./publish";
 import type { PublishMessage } from "../../lib/publishing";
@@ -23,7 +24,7 @@ export function queueRole(name: string): "dispatch" | "dispatch-dlq" | "events" 
 }
 
 export default {
-  async queue(batch: MessageBatch<unknown>, env: Env, _ctx: ExecutionContext): Promise<void> {
+  async queue(batch: MessageBatch<unknown>, env: Env, ctx: ExecutionContext): Promise<void> {
     const role = queueRole(batch.queue);
     // Publish figures of a batch go together: one offer per connection for the whole batch.
     const publish = role === "dispatch" ? batch.messages.filter((m) => (m.body as { kind?: string } | null)?.kind === "publish.figures") : [];
@@ -50,6 +51,8 @@ export default {
         }
       }),
     ]);
+    // What the batch counted goes to the metrics object in one call, after every message is settled.
+    ctx.waitUntil(flushMetrics(env));
   },
 
   async scheduled(_controller: ScheduledController, env: Env, _ctx: ExecutionContext): Promise<void> {
