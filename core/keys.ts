@@ -33,6 +33,9 @@ export const deliveryKey = (connectionId: string, deliveryId: string) => `${part
 /** The ErpPollerDO of one ERP connection: its read-back cursors and poll schedule. */
 export const erpPollerName = (connectionId: string) => `erp-poller:${part(connectionId)}`;
 
+/** The PublisherDO of one channel connection: its coalesced figures, acknowledgments and id cache. */
+export const publisherObjectName = (connectionId: string) => `publisher:${part(connectionId)}`;
+
 /** The one scheduler object (periodic work). */
 export const SCHEDULER_OBJECT = "scheduler";
 
@@ -75,3 +78,6 @@ export const JOB_ID = /^job_[0-9a-f]{32}$/;
 
 /** The MasterDO that registers the orders held for one customer's credit. */
 export const holdsObjectName = (customerId: string) => `holds:${part(customerId)}`;
+
+/** The MetricsDO that adds up every isolate's counters and keeps connections' cadence. */
+export const METRICS_OBJECT = "metrics";

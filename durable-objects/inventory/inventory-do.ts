@@ -20,7 +20,7 @@ import type { RelocateRequest, RelocateResult } from "../../core/inventory/reloc
 import { Faults, InjectedFault } from "../faults";
 import { TIMER_SCHEMA, Timers } from "../timers";
 import { BACKORDER_SCHEMA, BackorderQueue } from "./backorder-queue";
-import { PROJECTION_SCHEMA, Projector } from "./projector";
+import { PROJECTION_SCHEMA, Projector, type ForcedChannel } from "./projector";
 import { SqlStore } from "./sql-store";
 
 export interface Availability {
@@ -179,6 +179,19 @@ export class InventoryDO extends DurableObject<Env> {
     const written = await this.#project(true);
     await this.#timers.arm();
     return { written };
+  }
+
+  /**
+   * Re-projection (jobs/reproject.ts): recompute `channel`'s figure now, under the policy the job
+   * read, write it to KV/D1 if it moved and publish it to the named connections even if it did
+   * not. A SKU this object never held answers `skipped`.
+   */
+  async reproject(ask: ForcedChannel): Promise<{ skipped: boolean; written: number }> {
+    if (!this.#sku()) return { skipped: true, written: 0 };
+    this.ctx.storage.transactionSync(() => this.#projector.force(ask, Date.now()));
+    const written = await this.#project(true);
+    await this.#timers.arm();
+    return { skipped: false, written };
   }
 
   /** Tests and chaos runs: make `point` fail its next `times` passes (only with FAULT_INJECTION=on). */

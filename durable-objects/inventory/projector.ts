@@ -11,15 +11,20 @@
 import { availability } from "../../core/inventory/ledger";
 import type { InventoryStore } from "../../core/inventory/store";
 import { availabilityKey } from "../../core/keys";
+import type { PolicyOrDefault } from "../../core/inventory/policy";
 import { writeProjections } from "../../db/availability";
+import { indexSku } from "../../db/publishing";
 import type { Env } from "../../lib/env";
 import { loadPolicies } from "../../lib/policies";
+import { groupKey, publishTargets, type PublishedFigure, type PublishMessage, type PublishTarget } from "../../lib/publishing";
 import type { Timers } from "../timers";
 
 export const PROJECTION_SCHEMA = [
   `CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value)`,
   `CREATE TABLE IF NOT EXISTS channels (channel TEXT PRIMARY KEY)`,
   `CREATE TABLE IF NOT EXISTS projections (channel TEXT PRIMARY KEY, available INTEGER NOT NULL, seq INTEGER NOT NULL, written_at INTEGER NOT NULL)`,
+  // Re-projection asks (jobs/reproject.ts): publish this channel's figure even if unchanged, to these connections, under this policy.
+  `CREATE TABLE IF NOT EXISTS forced (channel TEXT PRIMARY KEY, policy TEXT, targets TEXT NOT NULL)`,
   `CREATE TABLE IF NOT EXISTS sync_lag (id INTEGER PRIMARY KEY AUTOINCREMENT, channel TEXT NOT NULL, source_at INTEGER, received_at INTEGER, written_at INTEGER NOT NULL)`,
 ];
 
@@ -31,6 +36,14 @@ export interface Projected {
   channel: string;
   available: number;
   asOf: string;
+}
+
+/** A re-projection's ask for one channel (InventoryDO.reproject). */
+export interface ForcedChannel {
+  channel: string;
+  /** The channel's policy as the job read it (other isolates may cache the old one for a few seconds). */
+  policy?: PolicyOrDefault;
+  targets: PublishTarget[];
 }
 
 export class Projector {
@@ -62,10 +75,23 @@ export class Projector {
     this.timers.schedule("project", Math.max(now, (this.#meta("last_run_at") ?? 0) + MIN_WRITE_INTERVAL_MS));
   }
 
-  /** Writes every channel figure that changed since it was last written. */
+  /** Synchronous: a re-projection of `channel` is due (the run publishes it even if the figure did not change). */
+  force(ask: ForcedChannel, now: number): void {
+    this.storage.sql.exec(
+      "INSERT OR REPLACE INTO forced (channel, policy, targets) VALUES (?, ?, ?)",
+      ask.channel,
+      ask.policy === undefined ? null : JSON.stringify({ policy: ask.policy }),
+      JSON.stringify(ask.targets),
+    );
+    this.markChanged(now, now);
+  }
+
+  /** Writes every channel figure that changed since it was last written, and hands the figures to the channel publishers. */
   async run(sku: string, now: number): Promise<Projected[]> {
     const taken = this.storage.transactionSync(() => {
-      const t = { sourceAt: this.#meta("pending_source_at"), receivedAt: this.#meta("pending_received_at") };
+      const forced = this.storage.sql.exec<{ channel: string; policy: string | null; targets: string }>("SELECT channel, policy, targets FROM forced").toArray();
+      this.storage.sql.exec("DELETE FROM forced");
+      const t = { sourceAt: this.#meta("pending_source_at"), receivedAt: this.#meta("pending_received_at"), forced };
       this.#setMeta("pending_source_at", null);
       this.#setMeta("pending_received_at", null);
       this.#setMeta("last_run_at", now);
@@ -73,18 +99,34 @@ export class Projector {
       return t;
     });
     try {
-      const policies = await loadPolicies(this.env);
+      const [loaded, targets] = await Promise.all([loadPolicies(this.env), publishTargets(this.env)]);
+      const policies = new Map(loaded);
+      const forced = new Map(taken.forced.map((f) => [f.channel, f]));
+      for (const f of taken.forced) if (f.policy !== null) policies.set(f.channel, (JSON.parse(f.policy) as { policy: PolicyOrDefault }).policy);
       const known = this.storage.sql.exec<{ channel: string }>("SELECT channel FROM channels").toArray().map((r) => r.channel);
       const last = new Map(this.storage.sql.exec<{ channel: string; available: number; seq: number }>("SELECT channel, available, seq FROM projections").toArray().map((r) => [r.channel, r]));
       const asOf = new Date(now).toISOString();
       const changed: (Projected & { seq: number; previous: number | null })[] = [];
-      for (const channel of new Set([...policies.keys(), ...known])) {
-        const available = availability(this.store, channel, policies.get(channel) ?? null);
+      const figures: PublishedFigure[] = [];
+      for (const channel of new Set([...policies.keys(), ...known, ...targets.keys(), ...forced.keys()])) {
+        const policy = policies.get(channel) ?? null;
+        const available = availability(this.store, channel, policy);
         const prev = last.get(channel);
+        const ask = forced.get(channel);
+        const channelTargets = [...(targets.get(channel) ?? []), ...(ask ? (JSON.parse(ask.targets) as PublishTarget[]) : [])];
+        const grouped = channelTargets.some((t) => t.groups);
+        // Unchanged figures are published only when asked (re-projection) or when a connection splits the
+        // channel over locations (a location's share can move while the channel's total does not).
+        if (channelTargets.length && (prev?.available !== available || ask || grouped)) figures.push(this.#figure(channel, available, policy, channelTargets, ask ? (JSON.parse(ask.targets) as PublishTarget[]) : undefined));
         if (prev?.available === available) continue;
         changed.push({ sku, channel, available, asOf, seq: (prev?.seq ?? 0) + 1, previous: prev?.available ?? null });
       }
+      if (this.#meta("sku_indexed") === null) {
+        await indexSku(this.env.DB, sku, asOf);
+        this.#setMeta("sku_indexed", now);
+      }
       if (changed.length) await this.#write(changed, taken.sourceAt, now);
+      if (figures.length) await this.#publish(sku, figures, taken.sourceAt);
       this.storage.transactionSync(() => {
         for (const c of changed) {
           this.storage.sql.exec("INSERT OR REPLACE INTO projections (channel, available, seq, written_at) VALUES (?, ?, ?, ?)", c.channel, c.available, c.seq, now);
@@ -96,12 +138,38 @@ export class Projector {
     } catch (e) {
       // Put the facts back so the retried run still measures lag from the oldest one.
       this.storage.transactionSync(() => {
+        for (const f of taken.forced) this.storage.sql.exec("INSERT OR IGNORE INTO forced (channel, policy, targets) VALUES (?, ?, ?)", f.channel, f.policy, f.targets);
         if (taken.sourceAt !== null) this.#minMeta("pending_source_at", taken.sourceAt);
         if (taken.receivedAt !== null) this.#minMeta("pending_received_at", taken.receivedAt);
         this.timers.schedule("project", now + MIN_WRITE_INTERVAL_MS);
       });
       throw e;
     }
+  }
+
+  /** The channel's figure, plus its share over each location group a publishing connection maps to one channel location. */
+  #figure(channel: string, available: number, policy: PolicyOrDefault, targets: PublishTarget[], forced: PublishTarget[] | undefined): PublishedFigure {
+    const groups: Record<string, number> = {};
+    for (const t of targets) {
+      for (const locs of Object.values(t.groups ?? {})) {
+        const key = groupKey(locs);
+        if (key in groups) continue;
+        const within = policy ? policy.locations.filter((l) => locs.includes(l)) : locs;
+        groups[key] = within.length ? availability(this.store, channel, policy ? { ...policy, locations: within } : { locations: within }) : 0;
+      }
+    }
+    return { channel, available, ...(Object.keys(groups).length ? { groups } : {}), ...(forced ? { connections: forced } : {}) };
+  }
+
+  /** One queue message per run, whatever the number of connections and channels (the dispatch consumer fans out). */
+  async #publish(sku: string, figures: PublishedFigure[], sourceAt: number | null): Promise<void> {
+    const seq = this.storage.transactionSync(() => {
+      const next = (this.#meta("publish_seq") ?? 0) + 1;
+      this.#setMeta("publish_seq", next);
+      return next;
+    });
+    const message: PublishMessage = { kind: "publish.figures", key: `publish:${sku}:${seq}`, sku, seq, version: seq, sourceAt, figures };
+    await this.env.DISPATCH_QUEUE.send(message);
   }
 
   async #write(changed: (Projected & { seq: number; previous: number | null })[], sourceAt: number | null, now: number): Promise<void> {
