@@ -53,3 +53,6 @@ export const orderIdOfRma = (rmaId: string) => {
   const m = RMA_ID.exec(rmaId);
   return m ? orderIdOf(m[1]!) : null;
 };
+
+/** The MetricsDO that adds up every isolate's counters and keeps connections' cadence. */
+export const METRICS_OBJECT = "metrics";

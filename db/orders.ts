@@ -117,3 +117,14 @@ export function stuckOrders(d1: D1Database, before: string, limit = 100) {
     .limit(limit)
     .all();
 }
+
+/** How many orders' hand-off has not moved since `before` (ISO), per hand-off state. */
+export async function countStuckOrders(d1: D1Database, before: string): Promise<Record<string, number>> {
+  const rows = await database(d1)
+    .select({ state: orders.dispatchState, n: sql<number>`COUNT(*)` })
+    .from(orders)
+    .where(and(inArray(orders.dispatchState, ["pending", "enqueued"]), sql`${orders.status} != 'cancelled'`, sql`${orders.updatedAt} < ${before}`))
+    .groupBy(orders.dispatchState)
+    .all();
+  return Object.fromEntries(rows.map((r) => [r.state, r.n]));
+}

@@ -117,3 +117,11 @@ export async function setDeliveryState(d1: D1Database, eventId: string, subscrip
     .returning({ stream: eventDeliveries.stream });
   return r;
 }
+
+/** Appends events with deterministic ids: a producer that retries appends nothing twice. */
+export async function appendEvents(d1: D1Database, events: Omit<OutboundEvent, "state" | "attempts" | "deliveredAt">[]): Promise<void> {
+  if (!events.length) return;
+  const db = database(d1);
+  const stmts = events.map((e) => db.insert(outboundEvents).values({ ...e, state: "pending", attempts: 0 }).onConflictDoNothing());
+  await db.batch(stmts as [(typeof stmts)[number], ...(typeof stmts)[number][]]);
+}

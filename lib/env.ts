@@ -21,6 +21,10 @@ export type Env = Omit<Generated, VarNames | "DISPATCH_QUEUE" | "EVENTS_QUEUE"> 
   EFFECTS_RETRY_MS?: string;
   /** Request body read deadline (ms); default 10 000. */
   BODY_READ_TIMEOUT_MS?: string;
+  /** Silence alerts: the least quiet (s) a learned cadence raises; default 300. */
+  SILENCE_FLOOR_SECONDS?: string;
+  /** Silence alerts: how many usual gaps of quiet make a connection silent; default 4. */
+  SILENCE_MULTIPLE?: string;
   /** Chaos runs only: ms an order waits between its answer and its ERP hand-off, to be killed in between. */
   CHAOS_DELAY_EFFECTS_MS?: string;
 };

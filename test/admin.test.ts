@@ -96,7 +96,9 @@ describe("admin API", () => {
     const m = await call("/metrics", { headers: { authorization: `Bearer ${key}` } });
     const metrics = await m.text();
     expect(metrics).toContain("switchyard_dead_letters_open");
-    expect(metrics).toMatch(/switchyard_availability_sync_lag_ms\{stat="max"\} \d+/);
+    // Base units (the _ms gauge was renamed in issue 13).
+    expect(metrics).toMatch(/switchyard_availability_sync_lag_seconds\{stat="max"\} [\d.]+/);
+    expect(metrics).not.toContain("switchyard_availability_sync_lag_ms");
     expect((await call("/ops")).headers.get("content-type")).toContain("text/html");
   });
 });

@@ -13,6 +13,7 @@ export { SchedulerDO } from "../durable-objects/scheduler/scheduler-do";
 export { RateLimiterDO } from "../durable-objects/limits/rate-limiter-do";
 export { ErpPollerDO } from "../durable-objects/erp-poller/erp-poller-do";
 export { PartnerDO } from "../durable-objects/partner/partner-do";
+export { MetricsDO } from "../durable-objects/metrics/metrics-do";
 
 export default {
   async fetch(request, env, ctx) {

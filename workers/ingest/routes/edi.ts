@@ -12,12 +12,14 @@ import { processTransmission, type InterchangeResult } from "../../../core/x12";
 import { createRoute, problems, route } from "../../../lib/api";
 import { applyChannelEvents } from "../../../lib/channel-events";
 import { factScope, loadConnection, type Connection } from "../../../lib/connections";
+import { inboundMetrics, noteConnection } from "../../../lib/inbound-metrics";
 import type { Env } from "../../../lib/env";
 import { param, ProblemError, readRequestBody, type AppEnv } from "../../../lib/http";
 import { deliveryGuard, guarded } from "../../../lib/idempotency";
 import { enforceRate } from "../../../lib/rate-limits";
 
 export const ediRoutes = new Hono<AppEnv>();
+ediRoutes.use("/v1/edi/:connectionId", inboundMetrics("edi"));
 
 type Outcome = "accepted" | "duplicate" | "rejected";
 
@@ -69,6 +71,7 @@ route(
   async (c) => {
     const conn = await loadConnection(c.env, param(c, "connectionId"));
     if (!conn || conn.kind !== "x12") throw new ProblemError(404, "Unknown connection", "No EDI connection with this id.");
+    noteConnection(c, conn);
     const token = /^Bearer\s+(.+)$/i.exec(c.req.header("authorization") ?? "")?.[1]?.trim() ?? "";
     if (!token || !timingSafeEqualString(token, conn.secret)) throw new ProblemError(401, "Unauthorized", "Send the connection secret as a Bearer token.");
     await enforceRate(c.env, `connection:${conn.id}`, Number(conn.settings.ratePerMinute) || null);

@@ -6,7 +6,12 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { deadLetterCounts, listDeadLetters } from "../../../db/dead-letters";
 import { countOpenExceptions, openExceptions } from "../../../db/exceptions";
-import { confirmedWithoutErpId, countOrdersBy, exceptionOrders, stuckOrders } from "../../../db/orders";
+import { backlogByChannel } from "../../../db/backlog";
+import { confirmedWithoutErpId, countOrdersBy, countStuckOrders, exceptionOrders, stuckOrders } from "../../../db/orders";
+import { gauge, parseSeriesKey, renderPrometheus, samplesAsJson, type Sample } from "../../../core/metrics";
+import { judge } from "../../../core/silence";
+import { readCounted } from "../../../lib/metrics";
+import { silenceDefaults, silenceRules, silentNow } from "../../../lib/silence";
 import { syncLagSince } from "../../../db/availability";
 import { replayDeadLetter } from "../../../jobs/dead-letters";
 import { audit } from "../../../lib/audit";
@@ -30,12 +35,32 @@ const ops = { security: [{ bearer: [] }], tags: ["ops"] };
 const listQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(100), filter: z.string().max(200).optional() });
 const deadLetterQuery = listQuery.extend({ state: z.enum(["open", "replayed", "all"]).default("all") });
 const counts = z.record(z.string(), z.number());
+const lagSchema = z.object({ projections: z.number(), avg: z.number().nullable(), max: z.number().nullable() });
+const silentSchema = z.object({
+  connectionId: z.string(),
+  kind: z.string(),
+  channel: z.string().nullable(),
+  lastSeenAt: z.string(),
+  expectedEverySeconds: z.number().nullable(),
+  silentForSeconds: z.number(),
+  thresholdSeconds: z.number(),
+});
 const summarySchema = z.object({
   orders: z.object({ total: z.number(), byStatus: counts }),
   dispatch: counts,
   deadLetters: z.object({ total: z.number(), open: z.number() }),
   exceptions: z.object({ open: z.number() }),
-  availabilitySyncLagMs: z.object({ projections: z.number(), avg: z.number().nullable(), max: z.number().nullable() }),
+  availabilitySyncLagMs: lagSchema,
+  availabilitySyncLagSeconds: lagSchema.describe("The same figures in seconds"),
+  backlog: z.object({
+    awaitingErp: z.number().describe("Orders whose ERP hand-off is not answered yet"),
+    byChannel: counts,
+    oldestUnconfirmedAt: z.string().nullable(),
+    oldestUnconfirmedAgeSeconds: z.number().nullable(),
+  }),
+  stuckOrders: z.object({ thresholdSeconds: z.number(), total: z.number(), byState: counts }),
+  silentConnections: z.array(silentSchema).describe("Connections quiet beyond their threshold now"),
+  counters: z.record(z.string(), z.array(z.record(z.string(), z.unknown()))).describe("Every counter and histogram counted so far, per family: label values with `value` (counters) or `count`, `sum`, `buckets` (histograms)"),
   at: z.string(),
 });
 const exceptionItem = z.object({ id: z.string(), kind: z.string(), orderId: z.string().nullable(), reason: z.string(), at: z.string() }).loose();
@@ -64,22 +89,67 @@ route(
   async (c) => c.html(dashboardHtml, 200, PAGE_HEADERS),
 );
 
-async function summary(env: AppEnv["Bindings"]) {
-  const [orders, dispatch, dead, exc, lag] = await Promise.all([
+const sec = (ms: number | null) => (ms === null ? null : ms / 1000);
+
+async function figures(env: AppEnv["Bindings"]) {
+  const now = Date.now();
+  const sweepSeconds = Number(env.OUTBOX_SWEEP_AFTER_SECONDS || "120");
+  const [orders, dispatch, dead, exc, lag, backlog, stuck, counted, rules] = await Promise.all([
     countOrdersBy(env.DB, "status"),
     countOrdersBy(env.DB, "dispatchState"),
     deadLetterCounts(env.DB),
     countOpenExceptions(env.DB),
-    syncLagSince(env.DB, new Date(Date.now() - 3600_000).toISOString()),
+    syncLagSince(env.DB, new Date(now - 3600_000).toISOString()),
+    backlogByChannel(env.DB),
+    countStuckOrders(env.DB, new Date(now - sweepSeconds * 1000).toISOString()),
+    readCounted(env),
+    silenceRules(env),
   ]);
-  return {
+  const oldest = backlog.map((b) => b.oldestAwaitingErpAt).filter((x): x is string => !!x).sort()[0] ?? null;
+  const samples: Sample[] = counted.series.map((r) => ({ ...parseSeriesKey(r.key), value: r.value }));
+  const summary = {
     orders: { total: Object.values(orders).reduce((a, b) => a + b, 0), byStatus: orders },
     dispatch,
     deadLetters: dead,
     exceptions: { open: exc + (orders.exception ?? 0) },
     availabilitySyncLagMs: lag,
-    at: new Date().toISOString(),
+    availabilitySyncLagSeconds: { projections: lag.projections, avg: sec(lag.avg), max: sec(lag.max) },
+    backlog: {
+      awaitingErp: backlog.reduce((a, b) => a + b.awaitingErp, 0),
+      byChannel: Object.fromEntries(backlog.filter((b) => b.awaitingErp).map((b) => [b.channel, b.awaitingErp])),
+      oldestUnconfirmedAt: oldest,
+      oldestUnconfirmedAgeSeconds: oldest ? Math.max(0, Math.floor((now - Date.parse(oldest)) / 1000)) : null,
+    },
+    stuckOrders: { thresholdSeconds: sweepSeconds, total: Object.values(stuck).reduce((a, b) => a + b, 0), byState: stuck },
+    silentConnections: silentNow(counted.cadence, rules, silenceDefaults(env), now),
+    counters: samplesAsJson(samples),
+    at: new Date(now).toISOString(),
   };
+  return { summary, samples, backlog, cadence: counted.cadence, rules, now };
+}
+
+function prometheusText(f: Awaited<ReturnType<typeof figures>>, env: AppEnv["Bindings"]): string {
+  const s = f.summary;
+  const gauges: Sample[] = [
+    ...Object.entries(s.orders.byStatus).map(([k, v]) => gauge("switchyard_orders", { status: k }, v)),
+    ...Object.entries(s.dispatch).map(([k, v]) => gauge("switchyard_dispatch", { state: k }, v)),
+    gauge("switchyard_dead_letters_open", {}, s.deadLetters.open),
+    gauge("switchyard_exceptions_open", {}, s.exceptions.open),
+    gauge("switchyard_availability_sync_lag_seconds", { stat: "avg" }, s.availabilitySyncLagSeconds.avg ?? 0),
+    gauge("switchyard_availability_sync_lag_seconds", { stat: "max" }, s.availabilitySyncLagSeconds.max ?? 0),
+    ...f.backlog.map((b) => gauge("switchyard_queue_backlog", { channel: b.channel }, b.awaitingErp)),
+    gauge("switchyard_oldest_unconfirmed_order_age_seconds", {}, s.backlog.oldestUnconfirmedAgeSeconds ?? 0),
+    ...["pending", "enqueued"].map((state) => gauge("switchyard_orders_stuck", { state }, s.stuckOrders.byState[state] ?? 0)),
+  ];
+  const silent = new Set(s.silentConnections.map((c) => `${c.kind}\n${c.connectionId}`));
+  for (const c of f.cadence) {
+    const labels = { connection: c.id, kind: c.kind, channel: c.channel ?? "" };
+    gauges.push(gauge("switchyard_connection_silent", labels, silent.has(`${c.kind}\n${c.id}`) ? 1 : 0));
+    gauges.push(gauge("switchyard_connection_last_seen_timestamp_seconds", labels, Math.floor(c.lastSeen / 1000)));
+    const v = judge(c, f.now, { ...silenceDefaults(env), ...(f.rules[c.key] ?? {}) });
+    if (v.expectedEverySeconds !== null) gauges.push(gauge("switchyard_connection_expected_interval_seconds", labels, v.expectedEverySeconds));
+  }
+  return renderPrometheus([...f.samples, ...gauges]);
 }
 
 route(
@@ -92,7 +162,7 @@ route(
     responses: { 200: json(summarySchema, "The figures now"), ...problems("unauthorized", "forbidden") },
   }),
   requireScope("ops:read"),
-  async (c) => c.json(await summary(c.env)),
+  async (c) => c.json((await figures(c.env)).summary),
 );
 
 route(
@@ -109,26 +179,8 @@ route(
   }),
   requireScope("ops:read"),
   async (c) => {
-    const s = await summary(c.env);
-    const lines = [
-      "# HELP switchyard_orders Orders by status.",
-      "# TYPE switchyard_orders gauge",
-      ...Object.entries(s.orders.byStatus).map(([k, v]) => `switchyard_orders{status="${k}"} ${v}`),
-      "# HELP switchyard_dispatch Orders by ERP hand-off state.",
-      "# TYPE switchyard_dispatch gauge",
-      ...Object.entries(s.dispatch).map(([k, v]) => `switchyard_dispatch{state="${k}"} ${v}`),
-      "# HELP switchyard_dead_letters_open Dead letters not yet replayed.",
-      "# TYPE switchyard_dead_letters_open gauge",
-      `switchyard_dead_letters_open ${s.deadLetters.open}`,
-      "# HELP switchyard_exceptions_open Open exceptions (quarantined events and orders in exception).",
-      "# TYPE switchyard_exceptions_open gauge",
-      `switchyard_exceptions_open ${s.exceptions.open}`,
-      "# HELP switchyard_availability_sync_lag_ms Source fact time to availability projection written, last hour.",
-      "# TYPE switchyard_availability_sync_lag_ms gauge",
-      `switchyard_availability_sync_lag_ms{stat="avg"} ${s.availabilitySyncLagMs.avg ?? 0}`,
-      `switchyard_availability_sync_lag_ms{stat="max"} ${s.availabilitySyncLagMs.max ?? 0}`,
-    ];
-    return c.text(lines.join("\n") + "\n", 200, { "content-type": "text/plain; version=0.0.4" });
+    const text = prometheusText(await figures(c.env), c.env);
+    return c.text(text, 200, { "content-type": "text/plain; version=0.0.4; charset=utf-8" });
   },
 );
 

@@ -16,9 +16,12 @@ import { factScope, loadConnection } from "../../../lib/connections";
 import { createRoute, json, problems, route } from "../../../lib/api";
 import { param, ProblemError, readRequestBody, type AppEnv } from "../../../lib/http";
 import { deliveryGuard, guarded } from "../../../lib/idempotency";
+import { inboundMetrics, noteConnection, noteOutcome } from "../../../lib/inbound-metrics";
 import { enforceRate } from "../../../lib/rate-limits";
 
 export const webhookRoutes = new Hono<AppEnv>();
+// Counted per channel and connection once answered; nothing on the answer's path waits for it.
+webhookRoutes.use("/v1/webhooks/:connectionId", inboundMetrics("webhook"));
 
 const verifyTitles: Record<string, string> = {
   missing_signature: "Missing signature",
@@ -52,6 +55,11 @@ route(
     const body = await readRequestBody(c);
     const conn = await loadConnection(c.env, param(c, "connectionId"));
     if (!conn || conn.kind === "x12") throw new ProblemError(404, "Unknown connection", "No webhook connection with this id.");
+    noteConnection(c, conn);
+    const reply = (a: { status: string } & Record<string, unknown>) => {
+      noteOutcome(c, a.status);
+      return c.json(a);
+    };
     const adapter = adapters[conn.kind];
     const req = { headers: c.req.raw.headers, body, now: Date.now() };
     const info = { id: conn.id, channel: conn.channel, secret: conn.secret, settings: conn.settings };
@@ -73,8 +81,8 @@ route(
     // The common case, one order: the ledger notes the delivery (one write), and the order's
     // object dedupes the delivery and the version and answers copies itself.
     if (parsed.ok && parsed.value.length === 1 && parsed.value[0]!.kind === "order") {
-      if ((await ledger.stub.remember(ledger.key, bodyHash)) === "conflict") return c.json({ status: "duplicate", eventId });
-      return c.json(answer(await applyChannelEvents(c.env, parsed.value, source)));
+      if ((await ledger.stub.remember(ledger.key, bodyHash)) === "conflict") return reply({ status: "duplicate", eventId });
+      return reply(answer(await applyChannelEvents(c.env, parsed.value, source)));
     }
 
     // Everything else: claimed in the ledger; copies of one delivery wait for the first and get its answer.
@@ -105,8 +113,8 @@ route(
       }
       return { status: 200, body: JSON.stringify(a) };
     });
-    if (r.kind === "done") return c.json(r.replayed ? { ...(JSON.parse(r.body) as object), status: "duplicate" } : (JSON.parse(r.body) as object));
-    if (r.kind === "mismatch") return c.json({ status: "duplicate", eventId });
+    if (r.kind === "done") return reply(r.replayed ? { ...(JSON.parse(r.body) as { status: string }), status: "duplicate" } : (JSON.parse(r.body) as { status: string }));
+    if (r.kind === "mismatch") return reply({ status: "duplicate", eventId });
     throw new ProblemError(503, "Unavailable", "Another copy of this delivery is still being processed; retry.", undefined, { "retry-after": "5" });
   },
 );
