@@ -28,7 +28,7 @@ export const EVENT_FAMILIES = {
   switchyard_edi_interchanges_total: { type: "counter", help: "EDI interchanges answered, by outcome: accepted, duplicate, rejected or refused.", labels: ["channel", "connection", "outcome"] },
   switchyard_erp_attempts_total: { type: "counter", help: "ERP calls to book an order, per ERP connection, by result: success, retry, rejected or auth_config.", labels: ["erp_connection", "result"] },
   switchyard_erp_call_seconds: { type: "histogram", help: "Latency of ERP calls to book an order, per ERP connection.", labels: ["erp_connection"], buckets: LATENCY },
-  switchyard_erp_polls_total: { type: "counter", help: "ERP poller runs, per ERP connection, by result: ok or failed.", labels: ["erp_connection", "result"] },
+  switchyard_erp_polls_total: { type: "counter", help: "ERP poller runs, per ERP connection, by result: ok, retry or config.", labels: ["erp_connection", "result"] },
   switchyard_publisher_calls_total: { type: "counter", help: "Channel publisher API calls, per channel and connection, by result (ok, retry, rejected, ...).", labels: ["channel", "connection", "result"] },
   switchyard_publisher_lag_seconds: { type: "histogram", help: "Time from an availability change to the channel acknowledging the published figure.", labels: ["channel", "connection"], buckets: LAG },
   switchyard_dead_letters_total: { type: "counter", help: "Work that exhausted its retries and was dead-lettered, by queue and kind.", labels: ["queue", "kind"] },

@@ -12,6 +12,7 @@ import { alertErpConfig, clearErpConfigAlert } from "../../lib/erp-alerts";
 import { loadErpConnection } from "../../lib/erp-connections";
 import type { Env } from "../../lib/env";
 import { log } from "../../lib/log";
+import { countMetric, noteSeen } from "../../lib/metrics";
 
 const DEFAULT_POLL_SECONDS = 60;
 /** ERP states noted per order are forgotten after this long without a change. */
@@ -91,6 +92,9 @@ export class ErpPollerDO extends DurableObject<Env> {
     const config = await loadErpConnection(this.env, connectionId, { fresh: true });
     if (!config) return { connection: connectionId, skipped: "no_such_connection", nextPollAt: null };
     const report = await pollErp(this.env, config, this.#store());
+    countMetric(this.env, this.ctx, "switchyard_erp_polls_total", { erp_connection: config.id, result: report.outcome });
+    // An ERP that answers its polls is talking: its cadence is the poll interval (silence alerts).
+    if (report.outcome === "ok") noteSeen(this.env, this.ctx, { key: `erp:${config.id}`, id: config.id, kind: `erp:${config.kind}`, channel: null });
     const failures = report.outcome === "ok" ? 0 : Number(this.#get("failures") ?? 0) + 1;
     const pollSeconds = Number(config.settings.pollSeconds ?? DEFAULT_POLL_SECONDS) || DEFAULT_POLL_SECONDS;
     const nextAt = Date.now() + nextPollDelayMs(report, pollSeconds, failures);

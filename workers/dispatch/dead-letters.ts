@@ -9,6 +9,7 @@ import { promoteStreams } from "../../jobs/fan-out";
 import type { Env } from "../../lib/env";
 import { newId } from "../../lib/ids";
 import { log } from "../../lib/log";
+import { countMetric } from "../../lib/metrics";
 import type { DispatchMessage, EventMessage } from "../../lib/messages";
 import { orderStubById } from "../../lib/orders";
 
@@ -32,6 +33,7 @@ export async function handleDeadLetter(msg: Message<DispatchMessage | EventMessa
       attempts: maxAttempts,
       createdAt: new Date().toISOString(),
     });
+    if (recorded) countMetric(env, undefined, "switchyard_dead_letters_total", { queue, kind: body.kind });
     if (body.kind === "event.deliver") {
       // Given up on: the order's later events may go (this one stays replayable).
       const d = await setDeliveryState(env.DB, body.eventId, body.subscriptionId, "dead");

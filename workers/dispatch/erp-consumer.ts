@@ -22,6 +22,7 @@ import { erpReference } from "../../lib/erp-reference";
 import { CallMeter, erpConnector } from "../../lib/erp-registry";
 import type { Env } from "../../lib/env";
 import { log } from "../../lib/log";
+import { countMetric, observe } from "../../lib/metrics";
 import type { DispatchMessage } from "../../lib/messages";
 import { orderStubById } from "../../lib/orders";
 
@@ -67,6 +68,9 @@ async function book(msg: ErpMessage, env: Env, stub: OrderStub, p: Payload, base
   order.orderId = reference;
   const meter = new CallMeter();
   const r = await erpConnector(env, conn, meter).createOrder(order);
+  // Buffered; the queue handler flushes once per batch.
+  countMetric(env, undefined, "switchyard_erp_attempts_total", { erp_connection: conn.id, result: r.kind === "ok" ? "success" : r.kind === "config" ? "auth_config" : r.kind });
+  observe(env, undefined, "switchyard_erp_call_seconds", { erp_connection: conn.id }, meter.elapsedMs / 1000);
   const fields = { orderId: m.orderId, orchestrationId: m.orchestrationId, connection: conn.id, attempt: msg.attempts, httpStatus: meter.lastStatus, latencyMs: meter.elapsedMs };
   switch (r.kind) {
     case "ok": {

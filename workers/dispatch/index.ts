@@ -10,6 +10,7 @@ import { handleDispatch } from "./erp-consumer";
 import { handleHydrate } from "./hydrate";
 import { runPeriodic } from "../../jobs/periodic";
 import { log } from "../../lib/log";
+import { flushMetrics } from "../../lib/metrics";
 import { handleEventDelivery } from "./subscribers";
 
 export function queueRole(name: string): "dispatch" | "dispatch-dlq" | "events" | "events-dlq" | "unknown" {
@@ -21,7 +22,7 @@ export function queueRole(name: string): "dispatch" | "dispatch-dlq" | "events" 
 }
 
 export default {
-  async queue(batch: MessageBatch<unknown>, env: Env, _ctx: ExecutionContext): Promise<void> {
+  async queue(batch: MessageBatch<unknown>, env: Env, ctx: ExecutionContext): Promise<void> {
     const role = queueRole(batch.queue);
     // Messages of one batch are independent orders: handle them concurrently, each acked or retried.
     await Promise.all(
@@ -44,6 +45,8 @@ export default {
         }
       }),
     );
+    // What the batch counted goes to the metrics object in one call, after every message is settled.
+    ctx.waitUntil(flushMetrics(env));
   },
 
   async scheduled(_controller: ScheduledController, env: Env, _ctx: ExecutionContext): Promise<void> {
