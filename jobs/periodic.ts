@@ -8,6 +8,7 @@ import type { Env } from "../lib/env";
 import { log } from "../lib/log";
 import { tickErpPollers } from "./erp-pollers";
 import { fanOutEvents, sweepDeliveries } from "./fan-out";
+import { runReprojections } from "./reproject";
 
 export interface PeriodicReport {
   eventsFannedOut: number;
@@ -15,10 +16,12 @@ export interface PeriodicReport {
   deliveriesResent: number;
   /** ERP connections whose poller ran a poll in this run (the others were not due). */
   erpPolls: number;
+  /** SKUs re-projected for a changed channel policy or publishing connection. */
+  reprojected: number;
 }
 
 export async function runPeriodic(env: Env): Promise<PeriodicReport> {
-  const report: PeriodicReport = { eventsFannedOut: 0, deliveries: 0, deliveriesResent: 0, erpPolls: 0 };
+  const report: PeriodicReport = { eventsFannedOut: 0, deliveries: 0, deliveriesResent: 0, erpPolls: 0, reprojected: 0 };
   // Keep up with bursts: fan out page after page, a bounded number per run.
   for (let page = 0; page < 10; page++) {
     const r = await fanOutEvents(env);
@@ -38,6 +41,12 @@ export async function runPeriodic(env: Env): Promise<PeriodicReport> {
       log.error("ERP pollers not ticked", { error: String(e) });
       return 0;
     });
-  if (report.deliveries || report.erpPolls || report.deliveriesResent) log.info("periodic run", { ...report });
+  report.reprojected = await runReprojections(env)
+    .then((r) => r.skus)
+    .catch((e) => {
+      log.error("re-projection failed", { error: String(e) });
+      return 0;
+    });
+  if (report.reprojected || report.deliveries || report.erpPolls || report.deliveriesResent) log.info("periodic run", { ...report });
   return report;
 }

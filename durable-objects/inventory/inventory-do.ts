@@ -20,7 +20,7 @@ import type { RelocateRequest, RelocateResult } from "../../core/inventory/reloc
 import { Faults, InjectedFault } from "../faults";
 import { TIMER_SCHEMA, Timers } from "../timers";
 import { BACKORDER_SCHEMA, BackorderQueue } from "./backorder-queue";
-import { PROJECTION_SCHEMA, Projector } from "./projector";
+import { PROJECTION_SCHEMA, Projector, type ForcedChannel } from "./projector";
 import { SqlStore } from "./sql-store";
 
 export interface Availability {
@@ -182,6 +182,19 @@ export class InventoryDO extends DurableObject<Env> {
     return { written };
   }
 
+  /**
+   * Re-projection (jobs/reproject.ts): recompute `channel`'s figure now, under the policy the job
+   * read, write it to KV/D1 if it moved and publish it to the named connections even if it did
+   * not. A SKU this object never held answers `skipped`.
+   */
+  async reproject(ask: ForcedChannel): Promise<{ skipped: boolean; written: number }> {
+    if (!this.#sku()) return { skipped: true, written: 0 };
+    this.ctx.storage.transactionSync(() => this.#projector.force(ask, Date.now()));
+    const written = await this.#project(true);
+    await this.#timers.arm();
+    return { skipped: false, written };
+  }
+
   /** Tests and chaos runs: make `point` fail its next `times` passes (only with FAULT_INJECTION=on). */
   async injectFault(point: string, times = 1): Promise<boolean> {
     return this.#faults.arm(point, times);
@@ -218,7 +231,7 @@ export class InventoryDO extends DurableObject<Env> {
     while (this.#running) await this.#running;
     const sku = this.#sku();
     const due = this.#projector.dueAt();
-    if (!sku || (!force && due !== null && due > Date.now())) return 0;
+    if (!sku || !this.#projector.mayOwe() || (!force && due !== null && due > Date.now())) return 0;
     const run = this.#projector.run(sku, Date.now()).then((written) => written.length);
     // The caller sees the run's failure; waiters only need to know it ended.
     this.#running = run.then(() => undefined, () => undefined).finally(() => (this.#running = null));

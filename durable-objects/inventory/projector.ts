@@ -11,14 +11,19 @@
 import { availability } from "../../core/inventory/ledger";
 import type { InventoryStore } from "../../core/inventory/store";
 import { availabilityKey } from "../../core/keys";
+import type { PolicyOrDefault } from "../../core/inventory/policy";
 import { writeProjections } from "../../db/availability";
+import { indexSku } from "../../db/publishing";
 import type { Env } from "../../lib/env";
 import { loadPolicies } from "../../lib/policies";
+import { groupKey, publishTargets, type PublishedFigure, type PublishMessage, type PublishTarget } from "../../lib/publishing";
 
 export const PROJECTION_SCHEMA = [
   `CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value)`,
   `CREATE TABLE IF NOT EXISTS channels (channel TEXT PRIMARY KEY)`,
   `CREATE TABLE IF NOT EXISTS projections (channel TEXT PRIMARY KEY, available INTEGER NOT NULL, seq INTEGER NOT NULL, written_at INTEGER NOT NULL)`,
+  // Re-projection asks (jobs/reproject.ts): publish this channel's figure even if unchanged, to these connections, under this policy.
+  `CREATE TABLE IF NOT EXISTS forced (channel TEXT PRIMARY KEY, policy TEXT, targets TEXT NOT NULL)`,
   `CREATE TABLE IF NOT EXISTS sync_lag (id INTEGER PRIMARY KEY AUTOINCREMENT, channel TEXT NOT NULL, source_at INTEGER, received_at INTEGER, written_at INTEGER NOT NULL)`,
 ];
 
@@ -30,6 +35,14 @@ export interface Projected {
   channel: string;
   available: number;
   asOf: string;
+}
+
+/** A re-projection's ask for one channel (InventoryDO.reproject). */
+export interface ForcedChannel {
+  channel: string;
+  /** The channel's policy as the job read it (other isolates may cache the old one for a few seconds). */
+  policy?: PolicyOrDefault;
+  targets: PublishTarget[];
 }
 
 export class Projector {
@@ -44,6 +57,7 @@ export class Projector {
   #pendingReceivedAt: number | null = null;
   #dueAt: number | null = null;
   #lastRunAt: number | null = null;
+  #ran = false;
 
   constructor(
     private readonly storage: DurableObjectStorage,
@@ -51,9 +65,22 @@ export class Projector {
     private readonly store: InventoryStore,
   ) {}
 
+  #meta(key: string): number | null {
+    const [r] = this.storage.sql.exec<{ value: number | null }>("SELECT value FROM meta WHERE key = ?", key).toArray();
+    return r?.value ?? null;
+  }
+  #setMeta(key: string, value: number | null): void {
+    this.storage.sql.exec("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", key, value);
+  }
+
   /** When the next projection run is due (null: none owed since this instance started). */
   dueAt(): number | null {
     return this.#dueAt;
+  }
+
+  /** Whether a run may be owed: one is due, or this instance is new and cannot know (a change before a restart). */
+  mayOwe(): boolean {
+    return this.#dueAt !== null || !this.#ran;
   }
 
   #lastRun(): number {
@@ -71,42 +98,102 @@ export class Projector {
     this.#dueAt = this.#dueAt === null ? due : Math.min(this.#dueAt, due);
   }
 
-  /** Writes every channel figure that changed since it was last written. */
+  /** Synchronous: a re-projection of `channel` is due (the run publishes it even if the figure did not change). */
+  force(ask: ForcedChannel, now: number): void {
+    this.storage.sql.exec(
+      "INSERT OR REPLACE INTO forced (channel, policy, targets) VALUES (?, ?, ?)",
+      ask.channel,
+      ask.policy === undefined ? null : JSON.stringify({ policy: ask.policy }),
+      JSON.stringify(ask.targets),
+    );
+    this.markChanged(now, now);
+  }
+
+  /** Writes every channel figure that changed since it was last written, and hands the figures to the channel publishers. */
   async run(sku: string, now: number): Promise<Projected[]> {
-    const taken = { sourceAt: this.#pendingSourceAt, receivedAt: this.#pendingReceivedAt };
+    const taken = this.storage.transactionSync(() => {
+      const forced = this.storage.sql.exec<{ channel: string; policy: string | null; targets: string }>("SELECT channel, policy, targets FROM forced").toArray();
+      if (forced.length) this.storage.sql.exec("DELETE FROM forced");
+      return { sourceAt: this.#pendingSourceAt, receivedAt: this.#pendingReceivedAt, forced };
+    });
     this.#pendingSourceAt = null;
     this.#pendingReceivedAt = null;
     this.#dueAt = null;
     this.#lastRunAt = now;
+    this.#ran = true;
     try {
-      const policies = await loadPolicies(this.env);
+      const [loaded, targets] = await Promise.all([loadPolicies(this.env), publishTargets(this.env)]);
+      const policies = new Map(loaded);
+      const forced = new Map(taken.forced.map((f) => [f.channel, f]));
+      for (const f of taken.forced) if (f.policy !== null) policies.set(f.channel, (JSON.parse(f.policy) as { policy: PolicyOrDefault }).policy);
       const known = this.storage.sql.exec<{ channel: string }>("SELECT channel FROM channels").toArray().map((r) => r.channel);
       const last = new Map(this.storage.sql.exec<{ channel: string; available: number; seq: number }>("SELECT channel, available, seq FROM projections").toArray().map((r) => [r.channel, r]));
       const asOf = new Date(now).toISOString();
       const changed: (Projected & { seq: number; previous: number | null })[] = [];
-      for (const channel of new Set([...policies.keys(), ...known])) {
-        const available = availability(this.store, channel, policies.get(channel) ?? null);
+      const figures: PublishedFigure[] = [];
+      for (const channel of new Set([...policies.keys(), ...known, ...targets.keys(), ...forced.keys()])) {
+        const policy = policies.get(channel) ?? null;
+        const available = availability(this.store, channel, policy);
         const prev = last.get(channel);
+        const ask = forced.get(channel);
+        const channelTargets = [...(targets.get(channel) ?? []), ...(ask ? (JSON.parse(ask.targets) as PublishTarget[]) : [])];
+        const grouped = channelTargets.some((t) => t.groups);
+        // Unchanged figures are published only when asked (re-projection) or when a connection splits the
+        // channel over locations (a location's share can move while the channel's total does not).
+        if (channelTargets.length && (prev?.available !== available || ask || grouped)) figures.push(this.#figure(channel, available, policy, channelTargets, ask ? (JSON.parse(ask.targets) as PublishTarget[]) : undefined));
         if (prev?.available === available) continue;
         changed.push({ sku, channel, available, asOf, seq: (prev?.seq ?? 0) + 1, previous: prev?.available ?? null });
       }
+      if (this.#meta("sku_indexed") === null) {
+        await indexSku(this.env.DB, sku, asOf);
+        this.#setMeta("sku_indexed", now);
+      }
       if (changed.length) await this.#write(changed, taken.sourceAt, now);
+      if (figures.length) await this.#publish(sku, figures, taken.sourceAt);
       if (changed.length)
         this.storage.transactionSync(() => {
-          for (const c of changed) {
-            this.storage.sql.exec("INSERT INTO projections (channel, available, seq, written_at) VALUES (?, ?, ?, ?) ON CONFLICT (channel) DO UPDATE SET available = excluded.available, seq = excluded.seq, written_at = excluded.written_at", c.channel, c.available, c.seq, now);
-            this.storage.sql.exec("INSERT INTO sync_lag (channel, source_at, received_at, written_at) VALUES (?, ?, ?, ?)", c.channel, taken.sourceAt, taken.receivedAt, now);
-          }
-          this.storage.sql.exec("DELETE FROM sync_lag WHERE id <= (SELECT MAX(id) FROM sync_lag) - ?", LAG_SAMPLES);
-        });
+        for (const c of changed) {
+          this.storage.sql.exec("INSERT INTO projections (channel, available, seq, written_at) VALUES (?, ?, ?, ?) ON CONFLICT (channel) DO UPDATE SET available = excluded.available, seq = excluded.seq, written_at = excluded.written_at", c.channel, c.available, c.seq, now);
+          this.storage.sql.exec("INSERT INTO sync_lag (channel, source_at, received_at, written_at) VALUES (?, ?, ?, ?)", c.channel, taken.sourceAt, taken.receivedAt, now);
+        }
+        this.storage.sql.exec("DELETE FROM sync_lag WHERE id <= (SELECT MAX(id) FROM sync_lag) - ?", LAG_SAMPLES);
+      });
       return changed.map(({ sku: s, channel, available, asOf: a }) => ({ sku: s, channel, available, asOf: a }));
     } catch (e) {
       // Put the facts back so the retried run still measures lag from the oldest one.
+      this.storage.transactionSync(() => {
+        for (const f of taken.forced) this.storage.sql.exec("INSERT OR IGNORE INTO forced (channel, policy, targets) VALUES (?, ?, ?)", f.channel, f.policy, f.targets);
+      });
       if (taken.sourceAt !== null) this.#pendingSourceAt = Math.min(this.#pendingSourceAt ?? taken.sourceAt, taken.sourceAt);
       if (taken.receivedAt !== null) this.#pendingReceivedAt = Math.min(this.#pendingReceivedAt ?? taken.receivedAt, taken.receivedAt);
       this.#dueAt = Math.min(this.#dueAt ?? Infinity, now + MIN_WRITE_INTERVAL_MS);
       throw e;
     }
+  }
+
+  /** The channel's figure, plus its share over each location group a publishing connection maps to one channel location. */
+  #figure(channel: string, available: number, policy: PolicyOrDefault, targets: PublishTarget[], forced: PublishTarget[] | undefined): PublishedFigure {
+    const groups: Record<string, number> = {};
+    for (const t of targets) {
+      for (const locs of Object.values(t.groups ?? {})) {
+        const key = groupKey(locs);
+        if (key in groups) continue;
+        const within = policy ? policy.locations.filter((l) => locs.includes(l)) : locs;
+        groups[key] = within.length ? availability(this.store, channel, policy ? { ...policy, locations: within } : { locations: within }) : 0;
+      }
+    }
+    return { channel, available, ...(Object.keys(groups).length ? { groups } : {}), ...(forced ? { connections: forced } : {}) };
+  }
+
+  /** One queue message per run, whatever the number of connections and channels (the dispatch consumer fans out). */
+  async #publish(sku: string, figures: PublishedFigure[], sourceAt: number | null): Promise<void> {
+    const seq = this.storage.transactionSync(() => {
+      const next = (this.#meta("publish_seq") ?? 0) + 1;
+      this.#setMeta("publish_seq", next);
+      return next;
+    });
+    const message: PublishMessage = { kind: "publish.figures", key: `publish:${sku}:${seq}`, sku, seq, version: seq, sourceAt, figures };
+    await this.env.DISPATCH_QUEUE.send(message);
   }
 
   async #write(changed: (Projected & { seq: number; previous: number | null })[], sourceAt: number | null, now: number): Promise<void> {
