@@ -71,6 +71,8 @@ export interface OrderState {
   creditHold?: { customerId: string; since: string; releasedAt?: string };
   /** `updatedAt` of the state last written to D1. */
   projectedAt?: string;
+  /** The lines as last written to D1 (a compact signature): unchanged lines are not written again. */
+  projectedLines?: string;
   createdAt: string;
   updatedAt: string;
 }
