@@ -6,6 +6,7 @@
  */
 import type { Env } from "../lib/env";
 import { log } from "../lib/log";
+import { announceSilence } from "../lib/silence";
 import { tickErpPollers } from "./erp-pollers";
 import { fanOutEvents, sweepDeliveries } from "./fan-out";
 
@@ -15,10 +16,13 @@ export interface PeriodicReport {
   deliveriesResent: number;
   /** ERP connections whose poller ran a poll in this run (the others were not due). */
   erpPolls: number;
+  /** Connections raised silent, and silent ones heard from again, announced in this run. */
+  silenced: number;
+  resumed: number;
 }
 
 export async function runPeriodic(env: Env): Promise<PeriodicReport> {
-  const report: PeriodicReport = { eventsFannedOut: 0, deliveries: 0, deliveriesResent: 0, erpPolls: 0 };
+  const report: PeriodicReport = { eventsFannedOut: 0, deliveries: 0, deliveriesResent: 0, erpPolls: 0, silenced: 0, resumed: 0 };
   // Keep up with bursts: fan out page after page, a bounded number per run.
   for (let page = 0; page < 10; page++) {
     const r = await fanOutEvents(env);
@@ -38,6 +42,13 @@ export async function runPeriodic(env: Env): Promise<PeriodicReport> {
       log.error("ERP pollers not ticked", { error: String(e) });
       return 0;
     });
-  if (report.deliveries || report.erpPolls || report.deliveriesResent) log.info("periodic run", { ...report });
+  // Silence transitions become outbound events here; the next run's fan-out sends them.
+  const silence = await announceSilence(env).catch((e) => {
+    log.error("silence check failed", { error: String(e) });
+    return { silent: 0, resumed: 0 };
+  });
+  report.silenced = silence.silent;
+  report.resumed = silence.resumed;
+  if (report.silenced || report.resumed || report.deliveries || report.erpPolls || report.deliveriesResent) log.info("periodic run", { ...report });
   return report;
 }
