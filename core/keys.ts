@@ -33,6 +33,9 @@ export const deliveryKey = (connectionId: string, deliveryId: string) => `${part
 /** The ErpPollerDO of one ERP connection: its read-back cursors and poll schedule. */
 export const erpPollerName = (connectionId: string) => `erp-poller:${part(connectionId)}`;
 
+/** The PublisherDO of one channel connection: its coalesced figures, acknowledgments and id cache. */
+export const publisherObjectName = (connectionId: string) => `publisher:${part(connectionId)}`;
+
 /** The one scheduler object (periodic work). */
 export const SCHEDULER_OBJECT = "scheduler";
 

@@ -49,6 +49,8 @@ export const GAUGE_FAMILIES = {
   switchyard_orders_stuck: { type: "gauge", help: "Orders whose ERP hand-off has not moved for longer than the sweep threshold, by hand-off state.", labels: ["state"] },
   switchyard_connection_silent: { type: "gauge", help: "1 while a connection is quiet beyond its threshold (a multiple of its usual cadence), else 0.", labels: ["connection", "kind", "channel"] },
   switchyard_connection_expected_interval_seconds: { type: "gauge", help: "A connection's learned usual gap between deliveries (EWMA).", labels: ["connection", "kind", "channel"] },
+  switchyard_publisher_items: { type: "gauge", help: "Published figures per channel connection by state: pending (not yet acknowledged), rejected or dead (retries exhausted).", labels: ["channel", "connection", "state"] },
+  switchyard_publisher_lag_p99_seconds: { type: "gauge", help: "99th percentile of stock fact to channel acknowledgment over a connection's last 1000 figures.", labels: ["channel", "connection"] },
   switchyard_connection_last_seen_timestamp_seconds: { type: "gauge", help: "Unix time of a connection's last delivery or successful poll.", labels: ["connection", "kind", "channel"] },
 } as const satisfies Record<string, Family>;
 

@@ -40,3 +40,13 @@ export async function deadLetterCounts(d1: D1Database): Promise<{ total: number;
     .get();
   return { total: r?.total ?? 0, open: r?.open ?? 0 };
 }
+
+/** Open dead letters of one queue (the publishers' are `publisher`). */
+export async function openDeadLettersOf(d1: D1Database, queue: string): Promise<number> {
+  const r = await database(d1)
+    .select({ n: sql<number>`COUNT(*)` })
+    .from(deadLetters)
+    .where(and(eq(deadLetters.queue, queue), isNull(deadLetters.replayedAt)))
+    .get();
+  return r?.n ?? 0;
+}

@@ -296,3 +296,33 @@ export const fulfillerLocations = sqliteTable(
   },
   (t) => [index("fulfiller_locations_fulfiller").on(t.fulfillerId)],
 );
+
+/**
+ * Every SKU an InventoryDO has projected at least once (written once per SKU by its projector):
+ * the list re-projection walks when a channel policy or a publishing connection changes.
+ */
+export const inventorySkus = sqliteTable("inventory_skus", {
+  sku: text("sku").primaryKey(),
+  firstSeenAt: text("first_seen_at").notNull(),
+});
+
+/**
+ * Re-projection jobs: recompute one channel's figure for every SKU (KV projection and
+ * publishers), page by page from `cursor` (the last SKU done), resumable after any crash.
+ * `connections` limits the publishing side to those connections (a connection added or its
+ * locations changed); null means every enabled connection of the channel.
+ */
+export const reprojections = sqliteTable(
+  "reprojections",
+  {
+    id: text("id").primaryKey(),
+    channel: text("channel").notNull(),
+    reason: text("reason").notNull(),
+    connections: text("connections", { mode: "json" }).$type<string[] | null>(),
+    cursor: text("cursor").notNull().default(""),
+    skus: integer("skus").notNull().default(0),
+    requestedAt: text("requested_at").notNull(),
+    doneAt: text("done_at"),
+  },
+  (t) => [index("reprojections_open").on(t.doneAt, t.requestedAt)],
+);

@@ -8,12 +8,17 @@ import { setDeliveryState } from "../db/outbound-events";
 import type { Env } from "../lib/env";
 import type { DispatchMessage, EventMessage } from "../lib/messages";
 import { orderStubById } from "../lib/orders";
+import { publisherObjectName } from "../core/keys";
 
 export async function replayDeadLetter(env: Env, id: string, opts: { dryRun?: boolean } = {}) {
   const row = await getDeadLetter(env.DB, id);
   if (!row) return null;
   if (opts.dryRun) return { id, kind: row.kind, orderId: row.orderId, replayed: false, dryRun: true };
-  if (row.kind === "event.deliver") {
+  if (row.kind === "channel.publish") {
+    // The connection's publisher sends the item's newest figure again (not necessarily this one: a newer one wins).
+    const b = row.body as { connectionId: string; sku: string; channelLocation?: string; seq: number };
+    await env.PUBLISHERS.getByName(publisherObjectName(b.connectionId)).replay({ sku: b.sku, channelLocation: b.channelLocation ?? "", seq: b.seq });
+  } else if (row.kind === "event.deliver") {
     const m = row.body as unknown as EventMessage;
     await setDeliveryState(env.DB, m.eventId, m.subscriptionId, "queued");
     await env.EVENTS_QUEUE.send(m);

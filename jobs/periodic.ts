@@ -9,6 +9,7 @@ import { log } from "../lib/log";
 import { announceSilence } from "../lib/silence";
 import { tickErpPollers } from "./erp-pollers";
 import { fanOutEvents, sweepDeliveries } from "./fan-out";
+import { runReprojections } from "./reproject";
 
 export interface PeriodicReport {
   eventsFannedOut: number;
@@ -16,13 +17,15 @@ export interface PeriodicReport {
   deliveriesResent: number;
   /** ERP connections whose poller ran a poll in this run (the others were not due). */
   erpPolls: number;
+  /** SKUs re-projected for a changed channel policy or publishing connection. */
+  reprojected: number;
   /** Connections raised silent, and silent ones heard from again, announced in this run. */
   silenced: number;
   resumed: number;
 }
 
 export async function runPeriodic(env: Env): Promise<PeriodicReport> {
-  const report: PeriodicReport = { eventsFannedOut: 0, deliveries: 0, deliveriesResent: 0, erpPolls: 0, silenced: 0, resumed: 0 };
+  const report: PeriodicReport = { eventsFannedOut: 0, deliveries: 0, deliveriesResent: 0, erpPolls: 0, reprojected: 0, silenced: 0, resumed: 0 };
   // Keep up with bursts: fan out page after page, a bounded number per run.
   for (let page = 0; page < 10; page++) {
     const r = await fanOutEvents(env);
@@ -42,6 +45,12 @@ export async function runPeriodic(env: Env): Promise<PeriodicReport> {
       log.error("ERP pollers not ticked", { error: String(e) });
       return 0;
     });
+  report.reprojected = await runReprojections(env)
+    .then((r) => r.skus)
+    .catch((e) => {
+      log.error("re-projection failed", { error: String(e) });
+      return 0;
+    });
   // Silence transitions become outbound events here; the next run's fan-out sends them.
   const silence = await announceSilence(env).catch((e) => {
     log.error("silence check failed", { error: String(e) });
@@ -49,6 +58,6 @@ export async function runPeriodic(env: Env): Promise<PeriodicReport> {
   });
   report.silenced = silence.silent;
   report.resumed = silence.resumed;
-  if (report.silenced || report.resumed || report.deliveries || report.erpPolls || report.deliveriesResent) log.info("periodic run", { ...report });
+  if (report.reprojected || report.silenced || report.resumed || report.deliveries || report.erpPolls || report.deliveriesResent) log.info("periodic run", { ...report });
   return report;
 }

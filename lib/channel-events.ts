@@ -13,6 +13,7 @@ import { recordObservation } from "../db/observations";
 import type { Env } from "./env";
 import { resolveFulfillerOrder } from "./fulfilment";
 import { orderStub, orderStubById } from "./orders";
+import { publisherObjectName } from "../core/keys";
 
 export type DeliveryStatus = "accepted" | "duplicate" | "stale" | "quarantined";
 export interface Applied {
@@ -81,6 +82,12 @@ export async function applyChannelEvents(env: Env, events: ChannelEvent[], src: 
         break;
       }
       case "inventory_observation":
+        // Our own push reported back by the channel (same figure, soon after): not news.
+        if (src.kind === "webhook" && (await env.PUBLISHERS.getByName(publisherObjectName(src.connectionId)).isEcho({ ...(ev.sku ? { sku: ev.sku } : {}), externalItemId: ev.externalItemId, ...(ev.location ? { location: ev.location } : {}), available: ev.available, observedAt: ev.observedAt }))) {
+          out.notes.push(`echo of our own publish (${ev.sku ?? ev.externalItemId})`);
+          note("duplicate");
+          break;
+        }
         await recordObservation(env.DB, {
           id: `${src.connectionId}:${src.deliveryId}:${ev.externalItemId}`,
           channel: ev.channel,

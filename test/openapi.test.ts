@@ -24,6 +24,7 @@ const exercises: Record<string, (c: Ctx) => Promise<Response>> = {
   "GET /metrics": (c) => get("/metrics", c.key),
   "GET /v1/ops/summary": (c) => get("/v1/ops/summary", c.key),
   "GET /v1/ops/backlog": (c) => get("/v1/ops/backlog", c.key),
+  "GET /v1/ops/publishing": (c) => get("/v1/ops/publishing?limit=0", c.key),
   "GET /v1/ops/exceptions": (c) => get("/v1/ops/exceptions", c.key),
   "GET /v1/ops/dead-letters": (c) => get("/v1/ops/dead-letters?state=open", c.key),
   "POST /v1/ops/dead-letters/{id}/replay": async () => {

@@ -14,6 +14,7 @@ export { RateLimiterDO } from "../durable-objects/limits/rate-limiter-do";
 export { ErpPollerDO } from "../durable-objects/erp-poller/erp-poller-do";
 export { PartnerDO } from "../durable-objects/partner/partner-do";
 export { MetricsDO } from "../durable-objects/metrics/metrics-do";
+export { PublisherDO } from "../durable-objects/publisher/publisher-do";
 
 export default {
   async fetch(request, env, ctx) {

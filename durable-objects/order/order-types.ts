@@ -66,6 +66,8 @@ export interface OrderState {
   rmas?: Rma[];
   /** `updatedAt` of the state last written to D1. */
   projectedAt?: string;
+  /** The lines as last written to D1 (a compact signature): unchanged lines are not written again. */
+  projectedLines?: string;
   createdAt: string;
   updatedAt: string;
 }

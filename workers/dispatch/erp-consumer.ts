@@ -26,7 +26,7 @@ import { countMetric, observe } from "../../lib/metrics";
 import type { DispatchMessage } from "../../lib/messages";
 import { orderStubById } from "../../lib/orders";
 
-type ErpMessage = Message<Exclude<DispatchMessage, { kind: "channel.hydrate" }>>;
+type ErpMessage = Message<Exclude<DispatchMessage, { kind: "channel.hydrate" | "publish.figures" }>>;
 type OrderStub = NonNullable<ReturnType<typeof orderStubById>>;
 type Payload = NonNullable<Awaited<ReturnType<OrderStub["erpPayload"]>>>;
 

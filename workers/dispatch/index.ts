@@ -12,6 +12,8 @@ import { runPeriodic } from "../../jobs/periodic";
 import { log } from "../../lib/log";
 import { flushMetrics } from "../../lib/metrics";
 import { handleEventDelivery } from "./subscribers";
+import { handlePublish } from "./publish";
+import type { PublishMessage } from "../../lib/publishing";
 
 export function queueRole(name: string): "dispatch" | "dispatch-dlq" | "events" | "events-dlq" | "unknown" {
   if (/dispatch.*dlq/.test(name)) return "dispatch-dlq";
@@ -24,14 +26,18 @@ export function queueRole(name: string): "dispatch" | "dispatch-dlq" | "events" 
 export default {
   async queue(batch: MessageBatch<unknown>, env: Env, ctx: ExecutionContext): Promise<void> {
     const role = queueRole(batch.queue);
+    // Publish figures of a batch go together: one offer per connection for the whole batch.
+    const publish = role === "dispatch" ? batch.messages.filter((m) => (m.body as { kind?: string } | null)?.kind === "publish.figures") : [];
+    const rest = publish.length ? batch.messages.filter((m) => !publish.includes(m)) : batch.messages;
     // Messages of one batch are independent orders: handle them concurrently, each acked or retried.
-    await Promise.all(
-      batch.messages.map((msg) => {
+    await Promise.all([
+      ...(publish.length ? [handlePublish(publish as Message<PublishMessage>[], env)] : []),
+      ...rest.map((msg) => {
         switch (role) {
           case "dispatch": {
             const m = msg as Message<DispatchMessage>;
             if (m.body.kind === "channel.hydrate") return handleHydrate(m as Message<Extract<DispatchMessage, { kind: "channel.hydrate" }>>, env);
-            return handleDispatch(m as Message<Exclude<DispatchMessage, { kind: "channel.hydrate" }>>, env);
+            return handleDispatch(m as Message<Exclude<DispatchMessage, { kind: "channel.hydrate" | "publish.figures" }>>, env);
           }
           case "dispatch-dlq":
           case "events-dlq":
@@ -44,7 +50,7 @@ export default {
             return Promise.resolve();
         }
       }),
-    );
+    ]);
     // What the batch counted goes to the metrics object in one call, after every message is settled.
     ctx.waitUntil(flushMetrics(env));
   },

@@ -9,6 +9,7 @@ import { notFound, onError, type AppEnv } from "../../lib/http";
 import { adminRoutes } from "./routes/admin";
 import { opsRoutes } from "./routes/ops";
 import { opsBacklogRoutes } from "./routes/ops-backlog";
+import { opsPublishingRoutes } from "./routes/ops-publishing";
 import { orderRoutes } from "./routes/orders";
 import { webhookRoutes } from "./routes/webhooks";
 import { ediRoutes } from "./routes/edi";
@@ -28,6 +29,7 @@ export { RateLimiterDO } from "../../durable-objects/limits/rate-limiter-do";
 export { ErpPollerDO } from "../../durable-objects/erp-poller/erp-poller-do";
 export { PartnerDO } from "../../durable-objects/partner/partner-do";
 export { MetricsDO } from "../../durable-objects/metrics/metrics-do";
+export { PublisherDO } from "../../durable-objects/publisher/publisher-do";
 
 export const app = new Hono<AppEnv>();
 app.onError(onError);
@@ -35,7 +37,7 @@ app.notFound(notFound);
 
 // Every route file declares its routes with their full paths (lib/api.ts), so the document and
 // the router cannot disagree.
-for (const routes of [metaRoutes, adminRoutes, erpConnectionRoutes, fulfillerRoutes, orderRoutes, erpHandoffRoutes, webhookRoutes, ediRoutes, ediDocumentRoutes, opsRoutes, opsBacklogRoutes, shipmentRoutes, returnRoutes, inventoryRoutes]) app.route("/", routes);
+for (const routes of [metaRoutes, adminRoutes, erpConnectionRoutes, fulfillerRoutes, orderRoutes, erpHandoffRoutes, webhookRoutes, ediRoutes, ediDocumentRoutes, opsRoutes, opsBacklogRoutes, opsPublishingRoutes, shipmentRoutes, returnRoutes, inventoryRoutes]) app.route("/", routes);
 app.all("/v1/availability/*", async (c) => {
   if (!c.env.AVAILABILITY) return notFound(c);
   return c.env.AVAILABILITY.fetch(c.req.raw);

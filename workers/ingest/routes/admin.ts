@@ -21,6 +21,17 @@ import { audit } from "../../../lib/audit";
 import { newId } from "../../../lib/ids";
 import { forgetPolicy } from "../../../lib/policies";
 import { outboundUrl } from "../../../lib/outbound";
+import { forgetPublishTargets, publishTarget } from "../../../lib/publishing";
+import { askReprojection, runReprojections } from "../../../jobs/reproject";
+
+/** Starts a re-projection's work now (the periodic run picks it up anyway if this isolate goes away). */
+function kickReprojection(c: { env: AppEnv["Bindings"]; executionCtx: { waitUntil(p: Promise<unknown>): void } }) {
+  try {
+    c.executionCtx.waitUntil(runReprojections(c.env).catch(() => undefined));
+  } catch {
+    // No execution context (some test harnesses): the scheduler's next run does it.
+  }
+}
 
 export const idParam = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, "must be 1-64 letters, digits, '_', '.', '-'");
 const secret = z.string().min(8, "must be at least 8 characters").max(1000);
@@ -122,6 +133,14 @@ route(
       updatedAt: now,
     });
     forgetConnection(id);
+    forgetPublishTargets();
+    // A connection that starts publishing, moves to another channel or maps locations anew gets every figure of its channel.
+    const was = before ? publishTarget(before) : null;
+    const target = publishTarget(row);
+    if (target && (!was || was.channel !== target.channel || JSON.stringify(was.locations) !== JSON.stringify(target.locations))) {
+      await askReprojection(c.env, target.channel, was ? "connection locations changed" : "connection publishing", [id]);
+      kickReprojection(c);
+    }
     await audit(c, { action: "connection.put", resource: "connection", id, before: before && connectionView(before), after: connectionView(row) });
     return c.json(connectionView(row), existed ? 200 : 201);
   },
@@ -258,6 +277,8 @@ route(
     const { data } = await parseJsonBody(c, channelPolicySchema);
     const previous = await upsertPolicy(c.env.DB, channel, data, new Date().toISOString());
     forgetPolicy(channel);
+    await askReprojection(c.env, channel, "policy changed", null);
+    kickReprojection(c);
     await audit(c, { action: "policy.put", resource: "channel_policy", id: channel, before: previous?.policy, after: data });
     return c.json({ channel, policy: data });
   },

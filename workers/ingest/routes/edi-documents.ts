@@ -10,6 +10,7 @@ import { timingSafeEqualString } from "../../../core/crypto";
 import { createRoute, json, problems, route } from "../../../lib/api";
 import { loadConnection } from "../../../lib/connections";
 import { partnerStub } from "../../../lib/fulfilment";
+import { publisherObjectName } from "../../../core/keys";
 import { param, ProblemError, validate, type AppEnv } from "../../../lib/http";
 
 export const ediDocumentRoutes = new Hono<AppEnv>();
@@ -17,7 +18,7 @@ export const ediDocumentRoutes = new Hono<AppEnv>();
 const query = z.object({
   after: z.coerce.number().int().nonnegative().optional(),
   limit: z.coerce.number().int().min(1).max(100).optional(),
-  kind: z.enum(["855", "856"]).optional(),
+  kind: z.enum(["846", "855", "856"]).optional().describe("846: the inventory advice this connection's publisher wrote (its own outbox)"),
 });
 const documentView = z.object({
   id: z.number().int().describe("The cursor: pass it as `after` for the next page"),
@@ -36,7 +37,7 @@ route(
   createRoute({
     method: "get",
     path: "/v1/edi/{connectionId}/documents",
-    summary: "The 855s and 856s sent to an EDI partner (its outbox), oldest first",
+    summary: "The 855s and 856s sent to an EDI partner (its outbox), oldest first; `kind=846` lists the inventory advice its publisher wrote",
     security: [{ bearer: [] }],
     request: { params: z.object({ connectionId: z.string() }), query },
     responses: { 200: json(z.object({ items: z.array(documentView), next: z.number().int().nullable() }), "Documents"), ...problems("validation-failed", "unauthorized", "not-found") },
@@ -47,6 +48,7 @@ route(
     const token = /^Bearer\s+(.+)$/i.exec(c.req.header("authorization") ?? "")?.[1]?.trim() ?? "";
     if (!token || !timingSafeEqualString(token, conn.secret)) throw new ProblemError(401, "Unauthorized", "Send the connection secret as a Bearer token.");
     const q = validate(query, c.req.query());
+    if (q.kind === "846") return c.json(await c.env.PUBLISHERS.getByName(publisherObjectName(conn.id)).outbox(q));
     return c.json(await partnerStub(c.env, "edi", conn.id).documents(q));
   },
 );

@@ -19,6 +19,7 @@ import { createRoute, json, problems, route } from "../../../lib/api";
 import { param, requireScope, ProblemError, validate, type AppEnv } from "../../../lib/http";
 import { orderStubById } from "../../../lib/orders";
 import { dashboardHtml } from "./ops-dashboard";
+import { publishingGauges, publishingStatus, type PublishingStatus } from "../../../lib/publishing-status";
 
 export const opsRoutes = new Hono<AppEnv>();
 
@@ -128,7 +129,7 @@ async function figures(env: AppEnv["Bindings"]) {
   return { summary, samples, backlog, cadence: counted.cadence, rules, now };
 }
 
-function prometheusText(f: Awaited<ReturnType<typeof figures>>, env: AppEnv["Bindings"]): string {
+function prometheusText(f: Awaited<ReturnType<typeof figures>> & { publishing?: PublishingStatus | null }, env: AppEnv["Bindings"]): string {
   const s = f.summary;
   const gauges: Sample[] = [
     ...Object.entries(s.orders.byStatus).map(([k, v]) => gauge("switchyard_orders", { status: k }, v)),
@@ -149,6 +150,7 @@ function prometheusText(f: Awaited<ReturnType<typeof figures>>, env: AppEnv["Bin
     const v = judge(c, f.now, { ...silenceDefaults(env), ...(f.rules[c.key] ?? {}) });
     if (v.expectedEverySeconds !== null) gauges.push(gauge("switchyard_connection_expected_interval_seconds", labels, v.expectedEverySeconds));
   }
+  if (f.publishing) gauges.push(...publishingGauges(f.publishing));
   return renderPrometheus([...f.samples, ...gauges]);
 }
 
@@ -179,7 +181,8 @@ route(
   }),
   requireScope("ops:read"),
   async (c) => {
-    const text = prometheusText(await figures(c.env), c.env);
+    const [f, publishing] = await Promise.all([figures(c.env), publishingStatus(c.env, 0).catch(() => null)]);
+    const text = prometheusText({ ...f, publishing }, c.env);
     return c.text(text, 200, { "content-type": "text/plain; version=0.0.4; charset=utf-8" });
   },
 );
