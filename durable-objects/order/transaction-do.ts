@@ -84,6 +84,10 @@ export class TransactionDO extends DurableObject<Env> {
     return this.#order.recordErp(report);
   }
 
+  releaseCreditHold(reason: string) {
+    return this.#order.releaseCreditHold(reason);
+  }
+
   requeue(reason: string) {
     return this.#order.requeue(reason);
   }
