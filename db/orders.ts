@@ -16,15 +16,22 @@ export type OutboundEventRow = typeof outboundEvents.$inferInsert;
 
 export interface OrderProjection {
   order: typeof orders.$inferInsert;
-  lines: OrderLineRow[];
+  /** null: the lines are as the last projection wrote them. */
+  lines: OrderLineRow[] | null;
+  /** How many lines the last projection wrote (null: unknown, e.g. the first projection). */
+  previousLineCount?: number | null;
   events: OutboundEventRow[];
 }
 
-/** Writes many orders' projections in one D1 batch (one transaction). */
+/**
+ * Writes many orders' projections in one D1 batch (one transaction): per order its row, its
+ * lines in one statement when they changed (the rows past the end are deleted only when the
+ * order may have had more lines), and its events in one statement.
+ */
 export async function writeOrderProjections(d1: D1Database, items: OrderProjection[]): Promise<void> {
   if (!items.length) return;
   const db = database(d1);
-  const stmts = items.flatMap(({ order: o, lines, events }) => {
+  const stmts = items.flatMap(({ order: o, lines, previousLineCount, events }) => {
     const out = [
       db
         .insert(orders)
@@ -45,17 +52,28 @@ export async function writeOrderProjections(d1: D1Database, items: OrderProjecti
           },
           setWhere: sql`excluded.updated_at >= ${orders.updatedAt}`,
         }),
-      db.delete(orderLines).where(and(eq(orderLines.orderId, o.id), gt(orderLines.lineNo, lines.length))),
-      ...lines.map((l) =>
+    ];
+    if (lines && (previousLineCount === undefined || previousLineCount === null || previousLineCount > lines.length)) {
+      out.push(db.delete(orderLines).where(and(eq(orderLines.orderId, o.id), gt(orderLines.lineNo, lines.length))) as never);
+    }
+    if (lines?.length) {
+      out.push(
         db
           .insert(orderLines)
-          .values(l)
+          .values(lines)
           .onConflictDoUpdate({
             target: [orderLines.orderId, orderLines.lineNo],
-            set: { sku: l.sku, quantity: l.quantity, unitPrice: l.unitPrice, reserved: l.reserved, backordered: l.backordered, shipped: l.shipped },
-          }),
-      ),
-    ];
+            set: {
+              sku: sql`excluded.sku`,
+              quantity: sql`excluded.quantity`,
+              unitPrice: sql`excluded.unit_price`,
+              reserved: sql`excluded.reserved`,
+              backordered: sql`excluded.backordered`,
+              shipped: sql`excluded.shipped`,
+            },
+          }) as never,
+      );
+    }
     if (events.length) out.push(db.insert(outboundEvents).values(events).onConflictDoNothing() as never);
     return out;
   });

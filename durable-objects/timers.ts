@@ -7,8 +7,18 @@ export const TIMER_SCHEMA = [`CREATE TABLE IF NOT EXISTS timers (name TEXT PRIMA
 
 export class Timers {
   readonly #storage: DurableObjectStorage;
-  constructor(storage: DurableObjectStorage) {
+  readonly #extra: () => number | null;
+  /** The alarm as this instance last set it (undefined: not known yet). Each setAlarm is a row written. */
+  #alarmAt: number | null | undefined = undefined;
+  /** `extra`: a due time kept outside the table (in memory), folded into the earliest. */
+  constructor(storage: DurableObjectStorage, extra: () => number | null = () => null) {
     this.#storage = storage;
+    this.#extra = extra;
+  }
+
+  /** Call at the start of `alarm()`: the runtime consumed the alarm that fired. */
+  fired(): void {
+    this.#alarmAt = null;
   }
 
   /** Sets `name` to fire at `dueAt` unless it is already due earlier. Synchronous: safe inside transactionSync. */
@@ -22,7 +32,7 @@ export class Timers {
 
   /** Moves `name` to `dueAt`, later or earlier. */
   reset(name: string, dueAt: number): void {
-    this.#storage.sql.exec("INSERT OR REPLACE INTO timers (name, due_at) VALUES (?, ?)", name, dueAt);
+    this.#storage.sql.exec("INSERT INTO timers (name, due_at) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET due_at = excluded.due_at WHERE excluded.due_at != timers.due_at", name, dueAt);
   }
 
   clear(name: string): void {
@@ -38,7 +48,9 @@ export class Timers {
   }
 
   earliest(): number | null {
-    return this.#storage.sql.exec<{ t: number | null }>("SELECT MIN(due_at) AS t FROM timers").one().t;
+    const t = this.#storage.sql.exec<{ t: number | null }>("SELECT MIN(due_at) AS t FROM timers").one().t;
+    const x = this.#extra();
+    return t === null ? x : x === null ? t : Math.min(t, x);
   }
 
   /**
@@ -48,6 +60,9 @@ export class Timers {
    */
   armNow(): void {
     const next = this.earliest();
+    // Unchanged since this instance set it: no write (a burst of changes would re-set it every time).
+    if (next === this.#alarmAt) return;
+    this.#alarmAt = next;
     void (next === null ? this.#storage.deleteAlarm() : this.#storage.setAlarm(next));
   }
 
@@ -60,5 +75,6 @@ export class Timers {
     } else if (current === null || current !== next) {
       await this.#storage.setAlarm(next);
     }
+    this.#alarmAt = next;
   }
 }

@@ -5,14 +5,15 @@
  * The availability service binding is a plain Fetcher here: its generated type refers back to
  * the availability Worker, which itself takes this Env.
  */
-import type { DispatchMessage, EventMessage } from "./messages";
+import type { DispatchMessage, EventMessage, ImportMessage } from "./messages";
 
 type Generated = Omit<IngestEnv, "AVAILABILITY">;
 type VarNames = { [K in keyof Generated]: Generated[K] extends string ? K : never }[keyof Generated];
 
-export type Env = Omit<Generated, VarNames | "DISPATCH_QUEUE" | "EVENTS_QUEUE"> & { [K in VarNames]: string } & {
+export type Env = Omit<Generated, VarNames | "DISPATCH_QUEUE" | "EVENTS_QUEUE" | "IMPORTS_QUEUE"> & { [K in VarNames]: string } & {
   DISPATCH_QUEUE: Queue<DispatchMessage>;
   EVENTS_QUEUE: Queue<EventMessage>;
+  IMPORTS_QUEUE: Queue<ImportMessage>;
   /** The availability Worker, reached through a service binding from ingest. */
   AVAILABILITY?: Fetcher;
   /** Tests and `npm run chaos` only: "on" arms the objects' fault points (durable-objects/faults.ts). */

@@ -45,8 +45,9 @@ export class InventoryDO extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.#store = new SqlStore(ctx.storage.sql);
-    this.#timers = new Timers(ctx.storage);
-    this.#projector = new Projector(ctx.storage, env, this.#store, this.#timers);
+    this.#projector = new Projector(ctx.storage, env, this.#store);
+    // The projection's due time lives in memory (projector.ts); the alarm is its durable record.
+    this.#timers = new Timers(ctx.storage, () => this.#projector.dueAt());
     this.#faults = new Faults(ctx.storage.sql, env);
     this.#backorders = new BackorderQueue(ctx.storage.sql, this.#store, this.#timers);
     void ctx.blockConcurrencyWhile(async () => {
@@ -158,7 +159,7 @@ export class InventoryDO extends DurableObject<Env> {
       backordered,
       backorders: this.#backorders.describe(),
       ...this.#projector.describe(),
-      projectionDue: this.#timers.isSet("project"),
+      projectionDue: this.#projector.dueAt() !== null,
     };
   }
 
@@ -200,24 +201,37 @@ export class InventoryDO extends DurableObject<Env> {
   }
 
   override async alarm(): Promise<void> {
+    this.#timers.fired();
     const now = Date.now();
     await this.#project(false);
     if (this.#timers.isDue("notify", now)) {
       this.#timers.clear("notify");
       await this.#backorders.notify(this.env, this.#sku() ?? "", now);
     }
-    if (this.#timers.isDue("gc", now)) {
+    // Old dedupe ids are forgotten on the first alarm of an instance and then daily, not on a
+    // timer of their own: an object only gains ids when it changes, and every change runs an alarm.
+    if (now - this.#gcAt >= DAY) {
+      this.#gcAt = now;
       this.#store.forgetSeenBefore(now - DEDUPE_RETENTION_MS);
-      this.#timers.reset("gc", now + DAY);
+      // Timers of earlier versions, now kept elsewhere.
+      this.#timers.clear("gc");
+      this.#timers.clear("project");
     }
     await this.#timers.arm();
   }
 
-  /** One projection run at a time (the alarm and `flush` may overlap while a run awaits KV/D1). */
+  #gcAt = 0;
+
+  /**
+   * One projection run at a time (the alarm and `flush` may overlap while a run awaits KV/D1).
+   * An alarm runs it unless this instance knows it is not due yet: after a restart the due time
+   * is unknown, and a run that finds nothing changed writes nothing.
+   */
   async #project(force: boolean): Promise<number> {
     while (this.#running) await this.#running;
     const sku = this.#sku();
-    if (!sku || !this.#timers.isSet("project") || (!force && !this.#timers.isDue("project", Date.now()))) return 0;
+    const due = this.#projector.dueAt();
+    if (!sku || !this.#projector.mayOwe() || (!force && due !== null && due > Date.now())) return 0;
     const run = this.#projector.run(sku, Date.now()).then((written) => written.length);
     // The caller sees the run's failure; waiters only need to know it ended.
     this.#running = run.then(() => undefined, () => undefined).finally(() => (this.#running = null));
@@ -242,7 +256,6 @@ export class InventoryDO extends DurableObject<Env> {
       if (sku !== null && mine !== null && mine !== sku) throw new RangeError(`this InventoryDO is for ${mine}, not ${sku}`);
       if (sku !== null && mine === null) {
         this.ctx.storage.sql.exec("INSERT INTO identity (k, sku) VALUES (1, ?)", sku);
-        this.#timers.schedule("gc", Date.now() + DAY);
       }
       return op();
     });

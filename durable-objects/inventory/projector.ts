@@ -5,7 +5,7 @@
  *
  * Runs from the DO alarm only, never between a check and a write. Changes mark the projection
  * due at most once a second (`markChanged`), so each KV key gets at most one write per second
- * however many reservations land. A run is safe to repeat: KV and D1 writes are upserts, and the
+ * however many reservations land; a run writes only the channels whose figure moved. A run is safe to repeat: KV and D1 writes are upserts, and the
  * outbound event id is (sku, channel, per-channel sequence), committed only after the writes.
  */
 import { availability } from "../../core/inventory/ledger";
@@ -17,7 +17,6 @@ import { indexSku } from "../../db/publishing";
 import type { Env } from "../../lib/env";
 import { loadPolicies } from "../../lib/policies";
 import { groupKey, publishTargets, type PublishedFigure, type PublishMessage, type PublishTarget } from "../../lib/publishing";
-import type { Timers } from "../timers";
 
 export const PROJECTION_SCHEMA = [
   `CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value)`,
@@ -47,11 +46,23 @@ export interface ForcedChannel {
 }
 
 export class Projector {
+  /**
+   * The oldest unprojected fact (lag metrics only) and when the next run is due, kept in memory:
+   * writing them inside every reservation's transaction was most of this object's rows written.
+   * The durable record that a run is owed is the alarm itself (set in the change's request, and
+   * every alarm run projects whatever differs from what was last written), so an eviction loses
+   * at most one lag sample's source time, never a projection.
+   */
+  #pendingSourceAt: number | null = null;
+  #pendingReceivedAt: number | null = null;
+  #dueAt: number | null = null;
+  #lastRunAt: number | null = null;
+  #ran = false;
+
   constructor(
     private readonly storage: DurableObjectStorage,
     private readonly env: Env,
     private readonly store: InventoryStore,
-    private readonly timers: Timers,
   ) {}
 
   #meta(key: string): number | null {
@@ -59,20 +70,32 @@ export class Projector {
     return r?.value ?? null;
   }
   #setMeta(key: string, value: number | null): void {
-    this.storage.sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", key, value);
+    this.storage.sql.exec("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", key, value);
   }
-  #minMeta(key: string, value: number): void {
-    // Written only when it moves: this runs inside every reservation's transaction.
-    const cur = this.#meta(key);
-    if (cur === null || value < cur) this.#setMeta(key, value);
+
+  /** When the next projection run is due (null: none owed since this instance started). */
+  dueAt(): number | null {
+    return this.#dueAt;
+  }
+
+  /** Whether a run may be owed: one is due, or this instance is new and cannot know (a change before a restart). */
+  mayOwe(): boolean {
+    return this.#dueAt !== null || !this.#ran;
+  }
+
+  #lastRun(): number {
+    // After a restart: the last time anything was written, so the ≤ 1 write/s per key pacing holds.
+    this.#lastRunAt ??= this.storage.sql.exec<{ t: number | null }>("SELECT MAX(written_at) AS t FROM projections").one().t ?? 0;
+    return this.#lastRunAt;
   }
 
   /** Synchronous, inside the change's transaction: remember the oldest unprojected fact and make the run due. */
   markChanged(sourceAt: number, now: number, channel?: string): void {
     if (channel) this.storage.sql.exec("INSERT OR IGNORE INTO channels (channel) VALUES (?)", channel);
-    this.#minMeta("pending_source_at", sourceAt);
-    this.#minMeta("pending_received_at", now);
-    this.timers.schedule("project", Math.max(now, (this.#meta("last_run_at") ?? 0) + MIN_WRITE_INTERVAL_MS));
+    this.#pendingSourceAt = this.#pendingSourceAt === null ? sourceAt : Math.min(this.#pendingSourceAt, sourceAt);
+    this.#pendingReceivedAt = this.#pendingReceivedAt === null ? now : Math.min(this.#pendingReceivedAt, now);
+    const due = Math.max(now, this.#lastRun() + MIN_WRITE_INTERVAL_MS);
+    this.#dueAt = this.#dueAt === null ? due : Math.min(this.#dueAt, due);
   }
 
   /** Synchronous: a re-projection of `channel` is due (the run publishes it even if the figure did not change). */
@@ -90,14 +113,14 @@ export class Projector {
   async run(sku: string, now: number): Promise<Projected[]> {
     const taken = this.storage.transactionSync(() => {
       const forced = this.storage.sql.exec<{ channel: string; policy: string | null; targets: string }>("SELECT channel, policy, targets FROM forced").toArray();
-      this.storage.sql.exec("DELETE FROM forced");
-      const t = { sourceAt: this.#meta("pending_source_at"), receivedAt: this.#meta("pending_received_at"), forced };
-      this.#setMeta("pending_source_at", null);
-      this.#setMeta("pending_received_at", null);
-      this.#setMeta("last_run_at", now);
-      this.timers.clear("project");
-      return t;
+      if (forced.length) this.storage.sql.exec("DELETE FROM forced");
+      return { sourceAt: this.#pendingSourceAt, receivedAt: this.#pendingReceivedAt, forced };
     });
+    this.#pendingSourceAt = null;
+    this.#pendingReceivedAt = null;
+    this.#dueAt = null;
+    this.#lastRunAt = now;
+    this.#ran = true;
     try {
       const [loaded, targets] = await Promise.all([loadPolicies(this.env), publishTargets(this.env)]);
       const policies = new Map(loaded);
@@ -127,9 +150,10 @@ export class Projector {
       }
       if (changed.length) await this.#write(changed, taken.sourceAt, now);
       if (figures.length) await this.#publish(sku, figures, taken.sourceAt);
-      this.storage.transactionSync(() => {
+      if (changed.length)
+        this.storage.transactionSync(() => {
         for (const c of changed) {
-          this.storage.sql.exec("INSERT OR REPLACE INTO projections (channel, available, seq, written_at) VALUES (?, ?, ?, ?)", c.channel, c.available, c.seq, now);
+          this.storage.sql.exec("INSERT INTO projections (channel, available, seq, written_at) VALUES (?, ?, ?, ?) ON CONFLICT (channel) DO UPDATE SET available = excluded.available, seq = excluded.seq, written_at = excluded.written_at", c.channel, c.available, c.seq, now);
           this.storage.sql.exec("INSERT INTO sync_lag (channel, source_at, received_at, written_at) VALUES (?, ?, ?, ?)", c.channel, taken.sourceAt, taken.receivedAt, now);
         }
         this.storage.sql.exec("DELETE FROM sync_lag WHERE id <= (SELECT MAX(id) FROM sync_lag) - ?", LAG_SAMPLES);
@@ -139,10 +163,10 @@ export class Projector {
       // Put the facts back so the retried run still measures lag from the oldest one.
       this.storage.transactionSync(() => {
         for (const f of taken.forced) this.storage.sql.exec("INSERT OR IGNORE INTO forced (channel, policy, targets) VALUES (?, ?, ?)", f.channel, f.policy, f.targets);
-        if (taken.sourceAt !== null) this.#minMeta("pending_source_at", taken.sourceAt);
-        if (taken.receivedAt !== null) this.#minMeta("pending_received_at", taken.receivedAt);
-        this.timers.schedule("project", now + MIN_WRITE_INTERVAL_MS);
       });
+      if (taken.sourceAt !== null) this.#pendingSourceAt = Math.min(this.#pendingSourceAt ?? taken.sourceAt, taken.sourceAt);
+      if (taken.receivedAt !== null) this.#pendingReceivedAt = Math.min(this.#pendingReceivedAt ?? taken.receivedAt, taken.receivedAt);
+      this.#dueAt = Math.min(this.#dueAt ?? Infinity, now + MIN_WRITE_INTERVAL_MS);
       throw e;
     }
   }

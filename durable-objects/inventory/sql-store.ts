@@ -76,7 +76,8 @@ export class SqlStore implements InventoryStore {
     return r ? (JSON.parse(r.state as string) as LocationState) : null;
   }
   putLocation(state: LocationState): void {
-    this.#sql.exec("INSERT OR REPLACE INTO locations (location, state) VALUES (?, ?)", state.position.location, JSON.stringify(state));
+    // Upserts, not INSERT OR REPLACE: a replace deletes and re-inserts (twice the rows written, and every index row again).
+    this.#sql.exec("INSERT INTO locations (location, state) VALUES (?, ?) ON CONFLICT (location) DO UPDATE SET state = excluded.state", state.position.location, JSON.stringify(state));
   }
 
   line(orderId: string, lineNo: number): LineRecord | null {
@@ -88,7 +89,7 @@ export class SqlStore implements InventoryStore {
   }
   putLine(l: LineRecord): void {
     this.#sql.exec(
-      "INSERT OR REPLACE INTO lines (order_id, line_no, channel, requested, reserved, backordered, rejected, allocations, created_at, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      "INSERT INTO lines (order_id, line_no, channel, requested, reserved, backordered, rejected, allocations, created_at, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (order_id, line_no) DO UPDATE SET channel = excluded.channel, requested = excluded.requested, reserved = excluded.reserved, backordered = excluded.backordered, rejected = excluded.rejected, allocations = excluded.allocations, created_at = excluded.created_at, state = excluded.state",
       l.orderId, l.lineNo, l.channel, l.requested, l.reserved, l.backordered, l.rejected, JSON.stringify(l.allocations), l.createdAt, l.state,
     );
   }
@@ -106,7 +107,7 @@ export class SqlStore implements InventoryStore {
   }
   putRow(r: ReservationRow): void {
     this.#sql.exec(
-      "INSERT OR REPLACE INTO reservations (order_id, line_no, location, channel, held, shipped, shipped_at, created_at, seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      "INSERT INTO reservations (order_id, line_no, location, channel, held, shipped, shipped_at, created_at, seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (order_id, line_no, location) DO UPDATE SET channel = excluded.channel, held = excluded.held, shipped = excluded.shipped, shipped_at = excluded.shipped_at, created_at = excluded.created_at, seen_at = excluded.seen_at",
       r.orderId, r.lineNo, r.location, r.channel, r.held, r.shipped, r.shippedAt, r.createdAt, r.seenAt,
     );
   }
@@ -124,7 +125,7 @@ export class SqlStore implements InventoryStore {
   }
   setTotals(location: string, channel: string, h: Holds): void {
     if (h.held === 0 && h.heldSeen === 0 && h.shippedUnseen === 0) this.#sql.exec("DELETE FROM totals WHERE location = ? AND channel = ?", location, channel);
-    else this.#sql.exec("INSERT OR REPLACE INTO totals (location, channel, held, held_seen, shipped_unseen) VALUES (?, ?, ?, ?, ?)", location, channel, h.held, h.heldSeen, h.shippedUnseen);
+    else this.#sql.exec("INSERT INTO totals (location, channel, held, held_seen, shipped_unseen) VALUES (?, ?, ?, ?, ?) ON CONFLICT (location, channel) DO UPDATE SET held = excluded.held, held_seen = excluded.held_seen, shipped_unseen = excluded.shipped_unseen", location, channel, h.held, h.heldSeen, h.shippedUnseen);
   }
   channelHeld(channel: string): number {
     return this.#sql.exec<{ n: number }>("SELECT COALESCE(SUM(held), 0) AS n FROM totals WHERE channel = ?", channel).one().n;

@@ -21,14 +21,24 @@ type RecordRow = { state: "in_flight" | "done" | "seen"; fingerprint: string; st
 
 export class Guard {
   readonly #waiters = new Map<string, (() => void)[]>();
+  #ready = false;
   constructor(private readonly sql: SqlStorage) {}
 
+  /** The table is made on first use: an order's object never guards a key, and a table costs rows to create. */
+  #table(): SqlStorage {
+    if (!this.#ready) {
+      this.sql.exec(GUARD_SCHEMA);
+      this.#ready = true;
+    }
+    return this.sql;
+  }
+
   #get(key: string): RecordRow | null {
-    return this.sql.exec<RecordRow>("SELECT state, fingerprint, status, body, lease_until, created_at FROM records WHERE key = ?", key).toArray()[0] ?? null;
+    return this.#table().exec<RecordRow>("SELECT state, fingerprint, status, body, lease_until, created_at FROM records WHERE key = ?", key).toArray()[0] ?? null;
   }
 
   hasRecords(): boolean {
-    return this.sql.exec("SELECT 1 FROM records LIMIT 1").toArray().length > 0;
+    return this.#table().exec("SELECT 1 FROM records LIMIT 1").toArray().length > 0;
   }
 
   /**
@@ -62,13 +72,13 @@ export class Guard {
 
   /** Stores the answer that later requests with the same key get again. */
   complete(key: string, fingerprint: string, status: number, body: string): void {
-    this.sql.exec("UPDATE records SET state = 'done', status = ?, body = ? WHERE key = ? AND fingerprint = ?", status, body, key, fingerprint);
+    this.#table().exec("UPDATE records SET state = 'done', status = ?, body = ? WHERE key = ? AND fingerprint = ?", status, body, key, fingerprint);
     this.#wake(key);
   }
 
   /** Releases a claim after a failure, so the next copy is processed afresh. */
   abort(key: string, fingerprint: string): void {
-    this.sql.exec("DELETE FROM records WHERE key = ? AND fingerprint = ? AND state = 'in_flight'", key, fingerprint);
+    this.#table().exec("DELETE FROM records WHERE key = ? AND fingerprint = ? AND state = 'in_flight'", key, fingerprint);
     this.#wake(key);
   }
 
@@ -89,7 +99,7 @@ export class Guard {
 
   /** Forgets records past retention (providers retry for up to 48 hours; we keep 7 days). */
   expire(now: number): void {
-    this.sql.exec("DELETE FROM records WHERE created_at < ?", now - RETENTION_MS);
+    this.#table().exec("DELETE FROM records WHERE created_at < ?", now - RETENTION_MS);
   }
 
   #wake(key: string): void {

@@ -16,6 +16,7 @@ import { InjectedFault, type Faults } from "../faults";
 import type { Timers } from "../timers";
 import { OrderBackorders } from "./order-backorders";
 import { OrderEdi } from "./order-edi";
+import { registerCreditHold } from "./order-master";
 import { projectionOf } from "./order-projection";
 import { OrderRelease } from "./order-release";
 import { OrderReturns } from "./order-returns";
@@ -216,6 +217,8 @@ export class OrderEffects {
         return this.edi.run(s);
       case "return_stock":
         return this.returns.run(s);
+      case "credit_hold":
+        return registerCreditHold(this.env, this.store, s);
       case "enqueue_cancel": {
         await this.env.DISPATCH_QUEUE.send({ kind: "erp.cancel", key: `${s.orderId}:cancel`, orderId: s.orderId, orchestrationId: s.orchestrationId, version: s.version });
         return (f) => {
@@ -283,11 +286,23 @@ export class OrderEffects {
       .exec<{ seq: number; at: string; type: string; source: string; detail: string }>("SELECT seq, at, type, source, detail FROM timeline WHERE seq > ? ORDER BY seq", s.projectedSeq)
       .toArray();
     const entries: TimelineEntry[] = rows.map((r) => ({ ...r, detail: JSON.parse(r.detail) as Record<string, unknown> }));
-    await writeOrderProjections(this.env.DB, [projectionOf(s, entries)]);
+    const lines = linesSignature(s);
+    const projection = projectionOf(s, entries);
+    // Lines the last projection already wrote are not written again (most changes touch only the order's row).
+    if (lines === s.projectedLines) projection.lines = null;
+    // Never projected: D1 has no lines of it. Projected by an older version: unknown, so stale rows are deleted.
+    else projection.previousLineCount = s.projectedLines !== undefined ? (JSON.parse(s.projectedLines) as unknown[]).length : s.projectedSeq === 0 ? 0 : null;
+    await writeOrderProjections(this.env.DB, [projection]);
     const latest = this.store.load()!;
     latest.projectedSeq = Math.max(latest.projectedSeq, ...entries.map((e) => e.seq));
+    latest.projectedLines = lines;
     if (latest.updatedAt === s.updatedAt) latest.projectedAt = s.updatedAt;
     this.store.save(latest, false);
     s.projectedSeq = latest.projectedSeq;
   }
+}
+
+/** What the D1 order_lines rows of an order hold, compactly. */
+function linesSignature(s: OrderState): string {
+  return JSON.stringify(s.lines.map((l) => [l.lineNo, l.sku, l.quantity, l.unitPrice ?? null, l.reserved, l.backordered, l.shipped]));
 }

@@ -16,6 +16,7 @@ import { newId } from "../../lib/ids";
 import type { Faults } from "../faults";
 import type { Timers } from "../timers";
 import { OrderEffects } from "./order-effects";
+import { applyVerdict, release as releaseHold } from "./order-master";
 import { OrderFulfilment } from "./order-fulfilment";
 import type { FillNotice } from "../inventory/backorder-queue";
 import type { ReceiptLine } from "./order-returns";
@@ -90,6 +91,7 @@ export class OrderRole {
       };
       this.store.append(s, "received", src, { version: order.version, ...sourceRef });
       this.store.transition(s, "validated", "switchyard");
+      if (opts.master) applyVerdict(this.store, s, opts.master);
       outcome = "accepted";
     } else if (order.version < s.version) {
       this.store.append(s, "stale_version", src, { version: order.version, applied: s.version, ...sourceRef });
@@ -100,6 +102,8 @@ export class OrderRole {
     } else {
       outcome = "updated";
       this.store.append(s, "updated", src, { version: order.version, previous: s.version, ...sourceRef });
+      // A revision's findings are kept for a person; the first version's verdict stands.
+      if (opts.master) this.store.append(s, "master_data", "switchyard", { decision: opts.master.decision, findings: opts.master.findings, note: "revision: recorded only" });
       const sameLines = JSON.stringify(linesOf(order).map((l) => [l.sku, l.quantity])) === JSON.stringify(s.lines.map((l) => [l.sku, l.quantity]));
       const wasWithErp = isBookedInErp(s.status) || s.status === "sent_to_erp";
       s.order = order;
@@ -213,6 +217,16 @@ export class OrderRole {
         this.store.append(s, r.refused ? "erp_cancel_refused" : "erp_cancel_sent", "dispatch", { httpStatus: r.httpStatus, ...(r.detail ? { detail: r.detail } : {}) });
         break;
     }
+    this.commit(s);
+    await this.effects.drain();
+    return this.store.view();
+  }
+
+  /** The customer's credit hold lifted (its registry calls this): on to the ERP. Idempotent. */
+  async releaseCreditHold(reason: string): Promise<OrderView | null> {
+    const s = this.store.load();
+    if (!s) return null;
+    if (!releaseHold(this.store, s, reason)) return this.store.view(s);
     this.commit(s);
     await this.effects.drain();
     return this.store.view();

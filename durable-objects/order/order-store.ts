@@ -16,7 +16,8 @@ export class OrderStore {
 
   save(s: OrderState, touch = true): void {
     if (touch) s.updatedAt = nextStamp(s.updatedAt);
-    this.ctx.storage.sql.exec("INSERT OR REPLACE INTO kv (k, v) VALUES ('order', ?)", JSON.stringify(s));
+    // An upsert: INSERT OR REPLACE deletes and re-inserts, two rows written per save.
+    this.ctx.storage.sql.exec("INSERT INTO kv (k, v) VALUES ('order', ?) ON CONFLICT (k) DO UPDATE SET v = excluded.v", JSON.stringify(s));
   }
 
   append(s: OrderState, type: string, source: string, detail: Record<string, unknown> = {}): void {

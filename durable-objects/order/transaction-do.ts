@@ -12,7 +12,7 @@ import type { CanonicalOrder, FactScope, OrderSource, ShipmentEvent } from "../.
 import type { Env } from "../../lib/env";
 import { Faults } from "../faults";
 import { TIMER_SCHEMA, Timers } from "../timers";
-import { Guard, GUARD_SCHEMA, RETENTION_MS, type ClaimResult } from "./guard";
+import { Guard, RETENTION_MS, type ClaimResult } from "./guard";
 import { OrderRole } from "./order-role";
 import type { FillNotice } from "../inventory/backorder-queue";
 import type { ReceiptLine } from "./order-returns";
@@ -30,8 +30,9 @@ export class TransactionDO extends DurableObject<Env> {
     super(ctx, env);
     for (const ddl of [
       `CREATE TABLE IF NOT EXISTS kv (k TEXT PRIMARY KEY, v TEXT NOT NULL)`,
-      `CREATE TABLE IF NOT EXISTS timeline (seq INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, type TEXT NOT NULL, source TEXT NOT NULL, detail TEXT NOT NULL)`,
-      GUARD_SCHEMA,
+      // No AUTOINCREMENT: entries are never deleted, so the rowid already only grows, and
+      // AUTOINCREMENT writes its sqlite_sequence row again on every entry (a row written each).
+      `CREATE TABLE IF NOT EXISTS timeline (seq INTEGER PRIMARY KEY, at TEXT NOT NULL, type TEXT NOT NULL, source TEXT NOT NULL, detail TEXT NOT NULL)`,
       ...TIMER_SCHEMA,
     ])
       ctx.storage.sql.exec(ddl);
@@ -83,6 +84,10 @@ export class TransactionDO extends DurableObject<Env> {
     return this.#order.recordErp(report);
   }
 
+  releaseCreditHold(reason: string) {
+    return this.#order.releaseCreditHold(reason);
+  }
+
   requeue(reason: string) {
     return this.#order.requeue(reason);
   }
@@ -125,6 +130,7 @@ export class TransactionDO extends DurableObject<Env> {
   }
 
   override async alarm(): Promise<void> {
+    this.#timers.fired();
     const now = Date.now();
     if (this.#timers.isDue("expire", now)) {
       this.#guard.expire(now);
