@@ -126,7 +126,7 @@ export async function runPublishing(sys) {
     const t0 = Date.now();
     const events = Array.from({ length: PUBLISH_CHANGES }, (_, i) => ({
       eventId: `${run}-chg-${i}`,
-      source: "wms",
+      source: "erp",
       type: "snapshot",
       sku: skus[Math.floor(rand() * skus.length)],
       location: "DC1",
