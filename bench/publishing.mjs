@@ -17,7 +17,7 @@ import { api, log, pct, sleep } from "./lib.mjs";
 export const PUBLISH_CHANGES = Number(process.env.BENCH_PUBLISH_CHANGES ?? 10_000);
 export const PUBLISH_SKUS = Number(process.env.BENCH_PUBLISH_SKUS ?? 1_000);
 const CONVERGE_TIMEOUT_MS = Number(process.env.BENCH_PUBLISH_TIMEOUT_MS ?? 300_000);
-const EVENTS_PER_POST = 500;
+const EVENTS_PER_POST = Number(process.env.BENCH_PUBLISH_PER_POST ?? 250);
 const SHOPIFY_LOCATION = "gid://shopify/Location/1";
 
 const CHANNELS = [
@@ -124,19 +124,22 @@ export async function runPublishing(sys) {
 
     const rand = prng(11);
     const t0 = Date.now();
-    const events = Array.from({ length: PUBLISH_CHANGES }, (_, i) => ({
-      eventId: `${run}-chg-${i}`,
-      source: "erp",
-      type: "snapshot",
-      sku: skus[Math.floor(rand() * skus.length)],
-      location: "DC1",
-      asOf: new Date(t0 + i).toISOString(),
-      quantities: { onHand: Math.floor(rand() * 200), committed: 0 },
-    }));
-    const posts = [];
-    for (let i = 0; i < events.length; i += EVENTS_PER_POST) posts.push(events.slice(i, i + EVENTS_PER_POST));
-    // Four POSTs at a time, in order per batch of posts: a SKU's later change is sent after its earlier one.
-    for (let i = 0; i < posts.length; i += 4) await Promise.all(posts.slice(i, i + 4).map((p) => api(u, "/v1/inventory/events", { method: "POST", token: key, json: { events: p } })));
+    const changes = Array.from({ length: PUBLISH_CHANGES }, (_, i) => ({ i, sku: skus[Math.floor(rand() * skus.length)], onHand: Math.floor(rand() * 200) }));
+    // One POST at a time, each stamped when it is sent: the lag is measured from a fact's arrival,
+    // and a SKU's later change always carries a later asOf.
+    for (let i = 0; i < changes.length; i += EVENTS_PER_POST) {
+      const sentAt = Date.now();
+      const events = changes.slice(i, i + EVENTS_PER_POST).map((c, j) => ({
+        eventId: `${run}-chg-${c.i}`,
+        source: "erp",
+        type: "snapshot",
+        sku: c.sku,
+        location: "DC1",
+        asOf: new Date(sentAt + j).toISOString(),
+        quantities: { onHand: c.onHand, committed: 0 },
+      }));
+      await api(u, "/v1/inventory/events", { method: "POST", token: key, json: { events } });
+    }
     const sentMs = Date.now() - t0;
     log(`publishing: ${PUBLISH_CHANGES} changes accepted in ${(sentMs / 1000).toFixed(1)} s; waiting for every stub to hold Switchyard's figures …`);
 
