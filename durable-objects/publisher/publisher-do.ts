@@ -229,12 +229,33 @@ export class PublisherDO extends DurableObject<Env> {
       }
       this.#store.setMeta("disabled", null);
       this.#store.setMeta("channel", conn.channel);
+      this.#scheduledSnapshot(conn, now);
       const rows = this.#store.due(now, publisher.maxBatch);
       if (!rows.length) break;
       await this.#sendBatch(connectionId, publisher, rows);
     }
     const next = this.#store.nextDue();
     if (next !== null) await this.#armAt(Math.max(next, this.#notBefore(Date.now())));
+    const snapshotAt = this.#store.num("snapshot_at");
+    if (snapshotAt) await this.#armAt(snapshotAt);
+  }
+
+  /**
+   * EDI dealers expect a full statement on a schedule as well as changes (`settings.publish.snapshotMinutes`
+   * on an x12 connection): when it is due, every figure is sent again in the next 846s.
+   */
+  #scheduledSnapshot(conn: Connection, now: number): void {
+    const minutes = Number((conn.settings.publish as { snapshotMinutes?: unknown } | undefined)?.snapshotMinutes);
+    if (conn.kind !== "x12" || !Number.isFinite(minutes) || minutes <= 0) {
+      this.#store.setMeta("snapshot_at", null);
+      return;
+    }
+    const due = this.#store.num("snapshot_at");
+    if (due && due > now) return;
+    this.ctx.storage.transactionSync(() => {
+      if (due) this.#store.rearmIdle(now);
+      this.#store.setMeta("snapshot_at", now + Math.max(0.05, minutes) * 60_000);
+    });
   }
 
   async #sendBatch(connectionId: string, publisher: Publisher, rows: ItemRow[]): Promise<void> {

@@ -112,6 +112,11 @@ export class PublisherStore {
     return true;
   }
 
+  /** Every acknowledged figure goes again (a scheduled full statement): pending, from a fresh lag clock. */
+  rearmIdle(now: number): number {
+    return this.sql.exec("UPDATE items SET state = 'pending', next_at = ?, source_at = NULL, seq = seq + 1 WHERE state = 'idle'", now).rowsWritten;
+  }
+
   items(limit: number, offset = 0): ItemRow[] {
     return this.sql.exec<ItemRow>("SELECT * FROM items ORDER BY sku, loc LIMIT ? OFFSET ?", limit, offset).toArray();
   }
