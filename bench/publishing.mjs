@@ -16,7 +16,7 @@ import { api, log, pct, sleep } from "./lib.mjs";
 
 export const PUBLISH_CHANGES = Number(process.env.BENCH_PUBLISH_CHANGES ?? 10_000);
 export const PUBLISH_SKUS = Number(process.env.BENCH_PUBLISH_SKUS ?? 1_000);
-const CONVERGE_TIMEOUT_MS = Number(process.env.BENCH_PUBLISH_TIMEOUT_MS ?? 300_000);
+const CONVERGE_TIMEOUT_MS = Number(process.env.BENCH_PUBLISH_TIMEOUT_MS ?? 600_000);
 const EVENTS_PER_POST = Number(process.env.BENCH_PUBLISH_PER_POST ?? 100);
 const SHOPIFY_LOCATION = "gid://shopify/Location/1";
 
