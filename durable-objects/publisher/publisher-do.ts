@@ -313,7 +313,8 @@ export class PublisherDO extends DurableObject<Env> {
         }
         if (o.outcome === "rejected") {
           s.update(row.sku, row.loc, { state: "rejected", last_error: o.reason.slice(0, 300), updated_at: now });
-          dead.push({ row: { ...row, state: "rejected" }, reason: o.reason, rejected: true });
+          // The same refusal again (an hourly re-try of a SKU the channel does not list) is not a new dead letter.
+          if (row.last_error !== o.reason.slice(0, 300)) dead.push({ row: { ...row, state: "rejected" }, reason: o.reason, rejected: true });
           return;
         }
         const attempts = row.attempts + 1;
