@@ -11,6 +11,7 @@
 //   POST /_sim/stock   { rows: [{ sku, location, onHand, committed }] }  what GET /stock reports
 //   POST /_sim/products { products: [{ sku, status, name?, units?, version? }] }  what GET /products reports
 //   POST /_sim/shipments { orderId | erpOrderId, location, lines?: [{ sku, quantity }] (default: the order's), carrier?, tracking? }
+//   POST /_sim/forget  { orderId }  the ERP loses that booking (restored from a backup): reconciliation's missing_in_erp
 // Besides POST /orders and POST /orders/{erpOrderId}/cancel (CONTRACT "Outbound") it answers the
 // generic read endpoints the http connector documents (connectors/erp/http/README.md):
 //   GET /orders?reference=<orderId>, GET /orders?changedSince=<cursor>&limit=n,
@@ -110,6 +111,10 @@ export async function startErpSimulator({ port = 8788, host = "127.0.0.1", token
           state.stock.set(`${r.sku}|${r.location}`, { sku: r.sku, location: r.location, onHand: Number(r.onHand ?? 0), committed: Number(r.committed ?? 0), seq: ++state.seq });
         }
         return json(res, 200, { ok: true });
+      }
+      if (url.pathname === "/_sim/forget" && req.method === "POST") {
+        const { orderId } = JSON.parse(raw);
+        return json(res, 200, { forgotten: state.bookings.delete(String(orderId ?? "")) });
       }
       if (url.pathname === "/_sim/shipments" && req.method === "POST") {
         const s = JSON.parse(raw);

@@ -1,7 +1,7 @@
 /** Cost-run entry for the ingest Worker: the app's own handler and DO classes, metered (bench/cost/meter.ts). */
 import app, { InventoryDO as AppInventoryDO, TransactionDO as AppTransactionDO } from "../../workers/ingest/index";
 // The other objects are served as they are (wrangler needs every class the config binds).
-export { SchedulerDO, RateLimiterDO, ErpPollerDO, PartnerDO, MetricsDO } from "../../workers/ingest/index";
+export { SchedulerDO, RateLimiterDO, ErpPollerDO, PartnerDO, MetricsDO, PublisherDO } from "../../workers/ingest/index";
 import { add, flush, meterDurableObject, setScript, wrapEnv } from "./meter";
 
 setScript("ingest");

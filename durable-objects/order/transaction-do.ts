@@ -92,6 +92,10 @@ export class TransactionDO extends DurableObject<Env> {
     return this.#order.requeue(reason);
   }
 
+  redispatch(reason: string) {
+    return this.#order.redispatch(reason);
+  }
+
   noteChannelEvent(type: string, source: string, detail: Record<string, unknown>, scope: FactScope) {
     return this.#order.fulfilment.noteChannelEvent(type, source, detail, scope);
   }
