@@ -15,6 +15,7 @@
  */
 import type { ErpConnectionConfig } from "../connectors/erp/types";
 import { sha256Hex } from "../core/crypto";
+import { publisherObjectName } from "../core/keys";
 import { compareCommitted, compareOnHand, comparePublished, missingInErp, stuckOrder, type Discrepancy, type DiscrepancyType, type OrderRecord } from "../core/reconcile";
 import { recordException } from "../db/exceptions";
 import { confirmedWithoutErpId, stuckOrders } from "../db/orders";
@@ -27,7 +28,7 @@ import type { Env } from "../lib/env";
 import { log } from "../lib/log";
 import { countMetric, flushMetrics } from "../lib/metrics";
 import { orderStubById } from "../lib/orders";
-import { loadPolicy } from "../lib/policies";
+import { forgetPolicy, loadPolicy } from "../lib/policies";
 import { publishTargets } from "../lib/publishing";
 
 export interface ReconcileOptions {
@@ -140,7 +141,7 @@ export async function reconcile(env: Env, opts: ReconcileOptions): Promise<Recon
     }
   }
   const projections = await projectionsFor(env.DB, skus);
-  const targets = heal ? await publishTargets(env) : new Map();
+  const targets = await publishTargets(env);
   for (const sku of skus) {
     const inv = env.INVENTORY.getByName(sku);
     const view = await inv.reconcileView();
@@ -152,23 +153,43 @@ export async function reconcile(env: Env, opts: ReconcileOptions): Promise<Recon
     if (stockConn) for (const d of [...compareCommitted(stock, rows, erpAsOf, stockConn.id), ...compareOnHand(stock, rows, erpAsOf, stockConn.id)]) found.push({ ...d, healed: false });
 
     // A run owed is a figure about to be written: comparing now would report the moment, not a fault.
-    for (const told of view.projectionDue ? [] : projections.filter((p) => p.sku === sku)) {
-      const policy = await loadPolicy(env, told.channel);
-      const computed = await inv.availability(told.channel, policy);
+    const channels = view.projectionDue ? [] : [...new Set(projections.filter((p) => p.sku === sku).map((p) => p.channel))];
+    for (const channel of channels) {
+      // Read fresh: a policy changed a moment ago is exactly what a lost re-projection leaves behind.
+      forgetPolicy(channel);
+      const policy = await loadPolicy(env, channel);
+      const computed = await inv.availability(channel, policy);
+      const fig = { channel, available: computed.available, at: computed.asOf };
+      const told = projections.find((p) => p.sku === sku && p.channel === channel)!;
+      const ds: Discrepancy[] = [];
       checked.figures++;
-      const d = comparePublished(sku, { channel: told.channel, available: computed.available, at: computed.asOf }, { channel: told.channel, available: told.available, at: told.writtenAt, where: "projection" });
-      if (!d) continue;
+      const d = comparePublished(sku, fig, { channel, available: told.available, at: told.writtenAt, where: "projection" });
+      if (d) ds.push(d);
+      // And what each publishing connection of the channel last had acknowledged, where it gets the
+      // channel's figure (a connection that splits the channel over its locations gets shares).
+      for (const t of (targets.get(channel) ?? []).filter((x) => !x.groups)) {
+        const rows = await env.PUBLISHERS.getByName(publisherObjectName(t.connectionId))
+          .acknowledged(sku)
+          .catch(() => []);
+        for (const row of rows) {
+          if (row.state !== "idle" || row.acknowledged === null) continue;
+          checked.figures++;
+          const c = comparePublished(sku, fig, { channel, available: row.acknowledged, at: row.at, where: t.connectionId });
+          if (c) ds.push(c);
+        }
+      }
+      if (!ds.length) continue;
       let healed = false;
       let healError: string | undefined;
       if (heal) {
         // The SKU's object writes the figure again (KV, D1) and re-publishes it to the channel's connections.
-        const r = await inv.reproject({ channel: told.channel, policy, targets: targets.get(told.channel) ?? [], rewrite: true }).catch((e: unknown) => {
+        const r = await inv.reproject({ channel, policy, targets: targets.get(channel) ?? [], rewrite: true }).catch((e: unknown) => {
           healError = String(e);
           return null;
         });
         healed = !!r && !r.skipped;
       }
-      found.push({ ...d, healed, ...(healError ? { healError } : {}) });
+      for (const x of ds) found.push({ ...x, healed, ...(healError ? { healError } : {}) });
     }
   }
 

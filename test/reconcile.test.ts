@@ -8,6 +8,7 @@
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { admin, call, createKey, getOrder, postOrder, sampleOrder, stock, uid, waitForOrder } from "./helpers";
+import { publishingChannel, seed, setStock, waitForLevels } from "./publishing/helpers";
 
 const e = env as unknown as { ERP_CONNECTOR_URL: string; ERP_CONNECTOR_TOKEN: string; ERP_URL: string; DB: D1Database };
 type Found = { id: string; type: string; subject: Record<string, string>; expected: unknown; actual: unknown; explanation: string; evidence: { kind: string; id: string | null; at: string | null }[]; healable: boolean; healed: boolean };
@@ -156,6 +157,40 @@ describe("POST /v1/ops/reconcile", () => {
     expect(excAgain.items.filter((x) => x.reason.includes(skuC) || x.reason.includes(skuW))).toHaveLength(2);
     const order2 = await getOrder(key, m);
     expect(order2.timeline.filter((t) => t.type === "erp_redispatch")).toHaveLength(1);
+  });
+
+  it("finds a channel figure its policy no longer gives, on the projection and at the publishing connection, and re-publishes it", async () => {
+    const { tenant, channel, connectionId } = await publishingChannel("bigcommerce", { policy: { locations: ["DC1"], percent: 50 } });
+    const sku = uid("REC-PUB");
+    await seed("bigcommerce", tenant, [sku], 0);
+    await setStock(sku, 20);
+    await waitForLevels("bigcommerce", tenant, { [sku]: 10 });
+    // The policy changes, but the re-projection the admin API would have asked for is lost.
+    await e.DB.prepare("UPDATE channel_policies SET policy = ? WHERE channel = ?").bind(JSON.stringify({ locations: ["DC1"], percent: 100 }), channel).run();
+
+    const r = await reconcile({ channels: [channel], skus: [sku], erpConnection: "env:ERP_URL" });
+    const pub = r.discrepancies.filter((d) => d.type === "published_vs_computed");
+    expect(pub.map((d) => [d.evidence[0]!.id, d.actual, d.expected, d.healed]).sort()).toEqual(
+      [
+        ["projection", 10, 20, true],
+        [connectionId, 10, 20, true],
+      ].sort(),
+    );
+    // Re-published: the channel holds what its policy gives, and the projection says so too.
+    await waitForLevels("bigcommerce", tenant, { [sku]: 20 });
+    await vi.waitFor(
+      async () => {
+        if ((await projected(sku, channel))?.available !== 20) throw new Error("projection not rewritten");
+      },
+      { timeout: 10_000, interval: 100 },
+    );
+    await vi.waitFor(
+      async () => {
+        const again = await reconcile({ channels: [channel], skus: [sku], erpConnection: "env:ERP_URL", heal: false });
+        if (again.discrepancies.length) throw new Error(JSON.stringify(again.byType));
+      },
+      { timeout: 10_000, interval: 250 },
+    );
   });
 
   it("names the field at fault in a bad request and changes nothing", async () => {
