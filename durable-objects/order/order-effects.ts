@@ -11,6 +11,7 @@ import { writeOrderProjections } from "../../db/orders";
 import type { Env } from "../../lib/env";
 import { log } from "../../lib/log";
 import { loadPolicy } from "../../lib/policies";
+import { subscribedTypes } from "../../lib/subscribed";
 import { consumeShipment, markOrderSeenByErp, reallocateLine, releaseOrder, reserveOrder, type LineOutcome } from "../../lib/reservations";
 import { InjectedFault, type Faults } from "../faults";
 import type { Timers } from "../timers";
@@ -52,15 +53,27 @@ export class OrderEffects {
     this.returns = new OrderReturns(env, store);
   }
 
+  /**
+   * When the alarm must run the drain if nothing else does. In memory, not a timer row: what is
+   * owed is in the state document (`pending`, the projection marks) and the alarm set with the
+   * write is the durable record, so an evicted object's alarm still drains it. A row here was
+   * written and deleted on every change.
+   */
+  #dueAt: number | null = null;
+
+  dueAt(): number | null {
+    return this.#dueAt;
+  }
+
   /** Marks effects owed: call in the same synchronous block as the write that owes them. */
   owe(now = Date.now()): void {
-    this.timers.schedule("effects", now + this.#retryMs());
+    this.#dueAt = Math.min(this.#dueAt ?? Infinity, now + this.#retryMs());
     this.timers.armNow();
   }
 
   /** After a failed drain: try again in a while (not at once, or a failing effect would spin). */
   retryLater(now = Date.now()): void {
-    this.timers.reset("effects", now + this.#retryMs());
+    this.#dueAt = now + this.#retryMs();
     this.timers.armNow();
   }
 
@@ -98,7 +111,17 @@ export class OrderEffects {
       const effect = s.pending[0];
       if (!effect) {
         // Other calls may have changed the state while an earlier projection was in flight.
+        const firstAt = this.#firstProjectionAt(s);
+        if (firstAt !== null) {
+          // A new order waiting for the ERP: its first projection waits a moment, so the ERP's
+          // answer (usually within it) lands in the same D1 write instead of a second one.
+          this.#dueAt = Math.min(this.#dueAt ?? Infinity, firstAt);
+          await this.timers.arm();
+          return;
+        }
         if (s.projectedAt === s.updatedAt && !this.#hasUnprojected(s)) {
+          this.#dueAt = null;
+          // Objects of earlier versions kept the owed-effects mark as a timer row.
           this.timers.clear("effects");
           await this.timers.arm();
           return;
@@ -118,6 +141,13 @@ export class OrderEffects {
       this.#progress = [];
       for (const w of waiting) w();
     }
+  }
+
+  /** When a never-projected order still waiting for the ERP is projected (null: now). PROJECTION_DELAY_MS, default 2 s (the dispatch queue batches for up to 1 s). */
+  #firstProjectionAt(s: OrderState): number | null {
+    if (s.projectedSeq !== 0 || (s.dispatch.state !== "pending" && s.dispatch.state !== "enqueued") || s.status === "cancelled" || s.status === "exception") return null;
+    const at = Date.parse(s.createdAt) + (Number(this.env.PROJECTION_DELAY_MS ?? "2000") || 0);
+    return at > Date.now() ? at : null;
   }
 
   #hasUnprojected(s: OrderState): boolean {
@@ -284,7 +314,8 @@ export class OrderEffects {
       .toArray();
     const entries: TimelineEntry[] = rows.map((r) => ({ ...r, detail: JSON.parse(r.detail) as Record<string, unknown> }));
     const lines = linesSignature(s);
-    const projection = projectionOf(s, entries);
+    const [projection, wanted] = [projectionOf(s, entries), await subscribedTypes(this.env)];
+    projection.events = projection.events.filter((e) => wanted(e.type));
     // Lines the last projection already wrote are not written again (most changes touch only the order's row).
     if (lines === s.projectedLines) projection.lines = null;
     // Never projected: D1 has no lines of it. Projected by an older version: unknown, so stale rows are deleted.
