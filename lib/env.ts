@@ -19,8 +19,6 @@ export type Env = Omit<Generated, VarNames | "DISPATCH_QUEUE" | "EVENTS_QUEUE"> 
   FAULT_INJECTION?: string;
   /** How long owed effects that failed wait before the order's alarm tries again (ms); default 15 000. */
   EFFECTS_RETRY_MS?: string;
-  /** How long a new order waiting for the ERP waits before its first D1 projection (ms, default 2000; 0 projects at once). */
-  PROJECTION_DELAY_MS?: string;
   /** Transient failures of one published figure before it is dead-lettered; default 8. */
   PUBLISH_MAX_ATTEMPTS?: string;
   /** Request body read deadline (ms); default 10 000. */

@@ -111,14 +111,6 @@ export class OrderEffects {
       const effect = s.pending[0];
       if (!effect) {
         // Other calls may have changed the state while an earlier projection was in flight.
-        const firstAt = this.#firstProjectionAt(s);
-        if (firstAt !== null) {
-          // A new order waiting for the ERP: its first projection waits a moment, so the ERP's
-          // answer (usually within it) lands in the same D1 write instead of a second one.
-          this.#dueAt = Math.min(this.#dueAt ?? Infinity, firstAt);
-          await this.timers.arm();
-          return;
-        }
         if (s.projectedAt === s.updatedAt && !this.#hasUnprojected(s)) {
           this.#dueAt = null;
           // Objects of earlier versions kept the owed-effects mark as a timer row.
@@ -141,13 +133,6 @@ export class OrderEffects {
       this.#progress = [];
       for (const w of waiting) w();
     }
-  }
-
-  /** When a never-projected order still waiting for the ERP is projected (null: now). PROJECTION_DELAY_MS, default 2 s (the dispatch queue batches for up to 1 s). */
-  #firstProjectionAt(s: OrderState): number | null {
-    if (s.projectedSeq !== 0 || (s.dispatch.state !== "pending" && s.dispatch.state !== "enqueued") || s.status === "cancelled" || s.status === "exception") return null;
-    const at = Date.parse(s.createdAt) + (Number(this.env.PROJECTION_DELAY_MS ?? "2000") || 0);
-    return at > Date.now() ? at : null;
   }
 
   #hasUnprojected(s: OrderState): boolean {
