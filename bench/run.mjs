@@ -18,6 +18,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, totalmem, release } from "node:os";
 import { join } from "node:path";
 import { runCostModel } from "./cost.mjs";
+import { runImportBench, runImportOnly } from "./import.mjs";
 import { codeIdentity, ROOT, snapshotCheckout, startBare, startDevSystem } from "./launch.mjs";
 import { began, log, mb, ProcSampler } from "./lib.mjs";
 import { renderTable, updateReadme } from "./report.mjs";
@@ -25,6 +26,24 @@ import { runScenarios } from "./scenarios.mjs";
 import { C, DUP_C, DUR, E2E_RATE, HOT_UNITS, SWEEP, SWEEP_DUR } from "./settings.mjs";
 import { runSweep } from "./sweep.mjs";
 import { evaluateTargets, renderTargets } from "./targets.mjs";
+import { renderPublishing, runPublishing } from "./publishing.mjs";
+
+/** BENCH_ONLY=publishing: only the publishing scenario (bench/publishing.mjs), into results.json's `publishing` key. */
+async function publishingOnly() {
+  const snap = snapshotCheckout();
+  const sys = await startDevSystem({ root: snap.root });
+  try {
+    const r = await runPublishing(sys);
+    console.log("\n" + renderPublishing(r));
+    const file = join(ROOT, "bench", "results.json");
+    const all = JSON.parse(readFileSync(file, "utf8"));
+    all.publishing = { ...r, date: new Date().toISOString(), code: codeIdentity() };
+    writeFileSync(file, JSON.stringify(all, null, 2) + "\n");
+  } finally {
+    await sys.stop();
+    snap.remove();
+  }
+}
 
 function versions() {
   const pkg = (p) => {
@@ -47,6 +66,9 @@ function compatDate() {
 }
 
 async function main() {
+  if (process.env.BENCH_ONLY === "publishing") return publishingOnly();
+  // Bulk snapshot import only (bench/import.mjs): its own fresh system.
+  if (process.env.BENCH_ONLY === "import") return void (await runImportOnly());
   if (process.env.BENCH_RENDER_ONLY) {
     // Re-renders the README blocks from bench/results.json (after editing the README's prose).
     const r = JSON.parse(readFileSync(join(ROOT, "bench", "results.json"), "utf8"));
@@ -74,6 +96,8 @@ async function main() {
   try {
     const ctx = await runScenarios(sys, bare, sampler, results, scenarios);
     if (!process.env.BENCH_SKIP_SWEEP) await runSweep(sys, bare, results, ctx);
+    results.publishing = await runPublishing(sys).catch((e) => ({ error: String(e?.message ?? e) }));
+    results.import = await runImportBench(sys, sampler).catch((e) => ({ error: String(e?.message ?? e) }));
   } finally {
     sampler.stop();
     results.peakRssMB = { system: mb(sampler.overall.system ?? 0), bare: mb(sampler.overall.bare ?? 0) };
@@ -98,6 +122,7 @@ async function main() {
   const table = renderTable(results);
   console.log("\n" + table.text);
   console.log("\n" + renderTargets(results.targets));
+  if (results.publishing?.channels) console.log("\n" + renderPublishing(results.publishing));
   updateReadme(results, table.markdown);
   log(`done in ${results.totalSeconds}s; wrote bench/results.json and bench/README.md`);
 }

@@ -8,6 +8,7 @@ import { DEFAULT_URL } from "./client.mjs";
 import { registerConnections, registerKeys, registerPolicy, registerSubscriptions } from "./commands/admin.mjs";
 import { registerAudit } from "./commands/audit.mjs";
 import { registerErp } from "./commands/erp.mjs";
+import { registerJobs } from "./commands/jobs.mjs";
 import { registerDeadLetters, registerExceptions, registerOrders, registerReconcile, registerStatus } from "./commands/ops.mjs";
 
 const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
@@ -29,6 +30,8 @@ Examples:
   switchyard connections add acme-shop --kind shopify --secret shpss_… --channel webshop
   switchyard keys create --name acme-erp --scopes inventory:write,orders:read
   switchyard dead-letters replay --all --filter 503 --dry-run
+  switchyard snapshots import nightly.ndjson --gzip
+  switchyard master import products products.ndjson
   switchyard erp add erp1 --kind tryton --url http://127.0.0.1:8000 --credential database=prod --credential username=switchyard --credential password=… --setting locations.DC1=WH --default
   SWITCHYARD_URL=https://api.example.com switchyard --json dead-letters list | jq '.items[].id'`,
   );
@@ -44,6 +47,7 @@ registerExceptions(program);
 registerReconcile(program);
 registerOrders(program);
 registerAudit(program);
+registerJobs(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -35,6 +35,12 @@ export const orderLineSchema = z.strictObject({
   /** The channel's own line id, kept for refunds/fulfilments that name lines by it. */
   externalLineId: z.string().max(200).optional(),
   name: z.string().max(500).optional(),
+  /** The unit of measure the line is in (a unit code of the product's master data); default each. */
+  unit: z.string().trim().min(1).max(20).optional(),
+  /** Set by the master-data checks: what the channel ordered, when it was converted (alias, unit). */
+  ordered: z.strictObject({ sku: z.string().max(120), quantity: z.number().int().positive(), unit: z.string().max(20).optional(), unitPrice: decimalString.optional() }).optional(),
+  /** Set by the master-data checks: the kit this component line was exploded from. */
+  kit: z.strictObject({ sku: z.string().max(120), quantity: z.number().int().positive(), unitPrice: decimalString.optional() }).optional(),
 });
 export type OrderLine = z.infer<typeof orderLineSchema>;
 

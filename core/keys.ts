@@ -57,5 +57,27 @@ export const orderIdOfRma = (rmaId: string) => {
   return m ? orderIdOf(m[1]!) : null;
 };
 
+/** KV: the order path's copies of master data (lib/master.ts writes them after each D1 commit). */
+export const masterKeys = {
+  /** `{ product, prices }` of one SKU. */
+  product: (sku: string) => `md:p:${part(sku)}`,
+  /** The same value under a channel's own SKU for the product. */
+  alias: (channel: string, sku: string) => `md:a:${part(channel)}:${part(sku)}`,
+  customer: (id: string) => `md:c:${part(id)}`,
+  /** The customer under the id a channel knows it by. */
+  account: (channel: string, accountId: string) => `md:ca:${part(channel)}:${part(accountId)}`,
+  /** A channel's `masterData` policy, copied from its channel policy. */
+  policy: (channel: string) => `md:pol:${part(channel)}`,
+  /** Present once any master data was ever written: without it the order path reads nothing. */
+  present: "md:on",
+} as const;
+
+/** The MasterDO of one bulk job (its progress and report). */
+export const jobObjectName = (jobId: string) => `job:${part(jobId)}`;
+export const JOB_ID = /^job_[0-9a-f]{32}$/;
+
+/** The MasterDO that registers the orders held for one customer's credit. */
+export const holdsObjectName = (customerId: string) => `holds:${part(customerId)}`;
+
 /** The MetricsDO that adds up every isolate's counters and keeps connections' cadence. */
 export const METRICS_OBJECT = "metrics";

@@ -39,6 +39,13 @@ export const EXCEPTION_REASONS = [
   "unknown_customer",
   "unknown_item",
   "fulfiller_rejected",
+  // Checks against Switchyard's own master data (core/master/check.ts, docs/master-data.md).
+  "unknown_sku",
+  "blocked_sku",
+  "discontinued_sku",
+  "unknown_unit",
+  "price_mismatch",
+  "credit_hold",
 ] as const;
 export type ExceptionReason = (typeof EXCEPTION_REASONS)[number];
 

@@ -15,6 +15,8 @@ export const PROBLEM_TYPES = {
   gone: { status: 410, title: "Gone", description: "The route was retired after its Sunset date; the Link header names its successor." },
   "payload-too-large": { status: 413, title: "Payload too large", description: "The body is over the limit (1 MiB for JSON and webhooks)." },
   "unsupported-media-type": { status: 415, title: "Unsupported media type", description: "The body declares a type this route does not take (no content-type means JSON)." },
+  stale: { status: 409, title: "Stale version", description: "A master data record carries a lower version than the one stored; nothing was changed. Send a higher version (an equal one repeats the stored write)." },
+  "master-data-rejected": { status: 422, title: "Refused by master data", description: "The order fails a master-data check its channel's policy rejects (unknown or blocked SKU, unknown unit, price outside the list's tolerance, customer on credit hold); `errors[]` names each line. Nothing was recorded." },
   "idempotency-key-reused": { status: 422, title: "Idempotency-Key reused", description: "The Idempotency-Key was used before with a different body." },
   "too-many-requests": { status: 429, title: "Too many requests", description: "Over the key's or connection's rate; wait for Retry-After." },
   "internal-error": { status: 500, title: "Internal error", description: "Something failed on our side; the request is safe to retry." },

@@ -297,6 +297,58 @@ export const fulfillerLocations = sqliteTable(
   (t) => [index("fulfiller_locations_fulfiller").on(t.fulfillerId)],
 );
 
+// --- master data (docs/master-data.md) ---
+
+/**
+ * Canonical master data, one row per record, written by conditional upserts: a row changes only
+ * for a higher `version` (`write_id` names the write that last changed it, so the statements of
+ * one batch that follow the upsert act only when it applied). The order path never reads these:
+ * it reads the KV copies written after each commit (lib/master.ts).
+ */
+export const masterProducts = sqliteTable("master_products", {
+  sku: text("sku").primaryKey(),
+  status: text("status").notNull(),
+  version: integer("version").notNull(),
+  owner: text("owner").notNull(),
+  record: text("record", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+  writeId: text("write_id").notNull(),
+  updatedAt: text("updated_at").notNull(),
+});
+
+export const masterCustomers = sqliteTable("master_customers", {
+  id: text("id").primaryKey(),
+  creditHold: integer("credit_hold", { mode: "boolean" }).notNull().default(false),
+  priceGroup: text("price_group"),
+  version: integer("version").notNull(),
+  owner: text("owner").notNull(),
+  record: text("record", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+  writeId: text("write_id").notNull(),
+  updatedAt: text("updated_at").notNull(),
+});
+
+export const masterPriceLists = sqliteTable("master_price_lists", {
+  id: text("id").primaryKey(),
+  channel: text("channel"),
+  priceGroup: text("price_group"),
+  currency: text("currency").notNull(),
+  validFrom: text("valid_from").notNull(),
+  validTo: text("valid_to"),
+  version: integer("version").notNull(),
+  owner: text("owner").notNull(),
+  writeId: text("write_id").notNull(),
+  updatedAt: text("updated_at").notNull(),
+});
+
+export const masterPrices = sqliteTable(
+  "master_prices",
+  {
+    listId: text("list_id").notNull(),
+    sku: text("sku").notNull(),
+    unitPrice: text("unit_price").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.listId, t.sku] }), index("master_prices_sku").on(t.sku)],
+);
+
 /**
  * Every SKU an InventoryDO has projected at least once (written once per SKU by its projector):
  * the list re-projection walks when a channel policy or a publishing connection changes.

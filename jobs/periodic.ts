@@ -6,6 +6,7 @@
  */
 import type { Env } from "../lib/env";
 import { log } from "../lib/log";
+import { announceSilence } from "../lib/silence";
 import { tickErpPollers } from "./erp-pollers";
 import { fanOutEvents, sweepDeliveries } from "./fan-out";
 import { runReprojections } from "./reproject";
@@ -18,10 +19,13 @@ export interface PeriodicReport {
   erpPolls: number;
   /** SKUs re-projected for a changed channel policy or publishing connection. */
   reprojected: number;
+  /** Connections raised silent, and silent ones heard from again, announced in this run. */
+  silenced: number;
+  resumed: number;
 }
 
 export async function runPeriodic(env: Env): Promise<PeriodicReport> {
-  const report: PeriodicReport = { eventsFannedOut: 0, deliveries: 0, deliveriesResent: 0, erpPolls: 0, reprojected: 0 };
+  const report: PeriodicReport = { eventsFannedOut: 0, deliveries: 0, deliveriesResent: 0, erpPolls: 0, reprojected: 0, silenced: 0, resumed: 0 };
   // Keep up with bursts: fan out page after page, a bounded number per run.
   for (let page = 0; page < 10; page++) {
     const r = await fanOutEvents(env);
@@ -47,6 +51,13 @@ export async function runPeriodic(env: Env): Promise<PeriodicReport> {
       log.error("re-projection failed", { error: String(e) });
       return 0;
     });
-  if (report.reprojected || report.deliveries || report.erpPolls || report.deliveriesResent) log.info("periodic run", { ...report });
+  // Silence transitions become outbound events here; the next run's fan-out sends them.
+  const silence = await announceSilence(env).catch((e) => {
+    log.error("silence check failed", { error: String(e) });
+    return { silent: 0, resumed: 0 };
+  });
+  report.silenced = silence.silent;
+  report.resumed = silence.resumed;
+  if (report.reprojected || report.silenced || report.resumed || report.deliveries || report.erpPolls || report.deliveriesResent) log.info("periodic run", { ...report });
   return report;
 }

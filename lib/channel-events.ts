@@ -12,6 +12,7 @@ import { recordException } from "../db/exceptions";
 import { recordObservation } from "../db/observations";
 import type { Env } from "./env";
 import { resolveFulfillerOrder } from "./fulfilment";
+import { refusal, submitChecked } from "./master-checks";
 import { orderStub, orderStubById } from "./orders";
 import { publisherObjectName } from "../core/keys";
 
@@ -50,7 +51,12 @@ export async function applyChannelEvents(env: Env, events: ChannelEvent[], src: 
     switch (ev.kind) {
       case "order": {
         // Channels are answered once stock is held; the queue send and D1 write finish after.
-        const r = await orderStub(env, ev.order.channel, ev.order.externalId).submitOrder(ev.order, src.kind, ref, { answerAfter: "reserve" });
+        const checked = await submitChecked(env, ev.order, src.kind, ref, { answerAfter: "reserve" });
+        if (checked.kind === "rejected") {
+          refused.push(`order ${ev.order.externalId} refused by master data: ${refusal(checked.check).map((f) => `${f.path} ${f.message}`).join("; ")}`);
+          break;
+        }
+        const r = checked.result;
         out.orderId = r.order.orderId;
         note(r.outcome === "accepted" || r.outcome === "updated" ? "accepted" : r.outcome);
         break;

@@ -5,14 +5,15 @@
  * The availability service binding is a plain Fetcher here: its generated type refers back to
  * the availability Worker, which itself takes this Env.
  */
-import type { DispatchMessage, EventMessage } from "./messages";
+import type { DispatchMessage, EventMessage, ImportMessage } from "./messages";
 
 type Generated = Omit<IngestEnv, "AVAILABILITY">;
 type VarNames = { [K in keyof Generated]: Generated[K] extends string ? K : never }[keyof Generated];
 
-export type Env = Omit<Generated, VarNames | "DISPATCH_QUEUE" | "EVENTS_QUEUE"> & { [K in VarNames]: string } & {
+export type Env = Omit<Generated, VarNames | "DISPATCH_QUEUE" | "EVENTS_QUEUE" | "IMPORTS_QUEUE"> & { [K in VarNames]: string } & {
   DISPATCH_QUEUE: Queue<DispatchMessage>;
   EVENTS_QUEUE: Queue<EventMessage>;
+  IMPORTS_QUEUE: Queue<ImportMessage>;
   /** The availability Worker, reached through a service binding from ingest. */
   AVAILABILITY?: Fetcher;
   /** Tests and `npm run chaos` only: "on" arms the objects' fault points (durable-objects/faults.ts). */
@@ -27,6 +28,8 @@ export type Env = Omit<Generated, VarNames | "DISPATCH_QUEUE" | "EVENTS_QUEUE"> 
   SILENCE_FLOOR_SECONDS?: string;
   /** Silence alerts: how many usual gaps of quiet make a connection silent; default 4. */
   SILENCE_MULTIPLE?: string;
+  /** Seconds between scheduled reconciliation runs (jobs/reconcile.ts); default 900. */
+  RECONCILE_INTERVAL_SECONDS?: string;
   /** Chaos runs only: ms an order waits between its answer and its ERP hand-off, to be killed in between. */
   CHAOS_DELAY_EFFECTS_MS?: string;
 };

@@ -167,8 +167,8 @@ async function lookupKey(env: Env, token: string): Promise<ApiKeyPrincipal | nul
   return row ? { kind: "api_key", id: row.id, name: row.name, scopes: row.scopes, ratePerMinute: row.ratePerMinute } : null;
 }
 
-/** Partner endpoints: an API key with `scope` (the admin token passes every scope). */
-export function requireScope(scope: Scope): MiddlewareHandler<AppEnv> {
+/** Partner endpoints: an API key with `scope`, or any of `alternatives` (the admin token passes every scope). */
+export function requireScope(scope: Scope, ...alternatives: Scope[]): MiddlewareHandler<AppEnv> {
   return async function requireScopeMw(c, next) {
     const token = bearer(c);
     if (isAdminToken(c.env, token)) {
@@ -177,7 +177,7 @@ export function requireScope(scope: Scope): MiddlewareHandler<AppEnv> {
     }
     const p = token ? await lookupKey(c.env, token) : null;
     if (!p) throw new ProblemError(401, "Unauthorized", "A valid API key is required.", undefined, { "www-authenticate": "Bearer" });
-    if (!p.scopes.includes(scope)) throw new ProblemError(403, "Forbidden", `This key lacks the ${scope} scope.`);
+    if (![scope, ...alternatives].some((x) => p.scopes.includes(x))) throw new ProblemError(403, "Forbidden", `This key lacks the ${[scope, ...alternatives].join(" or ")} scope.`);
     await enforceRate(c.env, `key:${p.id}`, p.ratePerMinute);
     c.set("principal", p);
     await next();

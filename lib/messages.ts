@@ -15,3 +15,14 @@ export type EventMessage = {
   eventId: string;
   subscriptionId: string;
 };
+
+/** One chunk of a bulk import (lib/imports.ts): rows with their line numbers in the file. */
+export type ImportMessage = {
+  kind: "import.chunk";
+  key: string;
+  version: number;
+  jobId: string;
+  chunk: number;
+  target: "inventory" | "products" | "customers";
+  rows: { line: number; row: Record<string, unknown> }[];
+};

@@ -55,7 +55,7 @@ describe("ERP metrics", () => {
     const c = await vi.waitFor(
       async () => {
         const got = await counters();
-        const byResult = Object.fromEntries(pick(got, "switchyard_erp_attempts_total", { erp_connection: id }).map((s) => [s.result, s.value]));
+        const byResult = Object.fromEntries(pick(got, "switchyard_erp_attempts_total", { erp_connection: id }).map((s) => [s.result, s.value]).sort());
         if (JSON.stringify(byResult) !== JSON.stringify({ rejected: 1, retry: 2, success: 1 })) throw new Error(`attempts ${JSON.stringify(byResult)}`);
         return got;
       },

@@ -5,7 +5,7 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { declaredRoutes } from "../lib/api";
-import { admin, call, createKey, postOrder, stockedOrder, uid, waitForOrder } from "./helpers";
+import { ADMIN, admin, call, createKey, postOrder, stockedOrder, uid, waitForOrder } from "./helpers";
 
 type Ctx = { key: string; orderId: string; sku: string };
 /** A Standard Webhooks WMS for a location of its own (a location has one fulfiller). */
@@ -31,7 +31,8 @@ const exercises: Record<string, (c: Ctx) => Promise<Response>> = {
     // No dead letter exists in a fresh run: the documented 404 is the answer to check here.
     return admin("/v1/ops/dead-letters/dlq_none/replay?dryRun=true", "POST");
   },
-  "POST /v1/ops/reconcile": () => admin("/v1/ops/reconcile", "POST"),
+  // Scoped to nothing of anybody's: an unscoped run would compare (and heal) other files' orders.
+  "POST /v1/ops/reconcile": () => admin("/v1/ops/reconcile", "POST", { channels: ["openapi-nobody"], skus: ["openapi-nobody"], heal: false }),
   "POST /v1/orders": async (c) => postOrder(c.key, await stockedOrder()),
   "GET /v1/orders": async (c) => {
     const body = await stockedOrder();
@@ -138,6 +139,32 @@ const exercises: Record<string, (c: Ctx) => Promise<Response>> = {
     return call(`/v1/edi/${id}/documents`, { headers: { authorization: "Bearer edi-documents-secret" } });
   },
   "POST /v1/returns/{rmaId}/receipt": (c) => post(`/v1/returns/rma_${"0".repeat(64)}_1/receipt`, c.key, { lines: [{ sku: c.sku, quantity: 1, disposition: "restock" }] }),
+  "PUT /v1/master/products/{sku}": () => admin(`/v1/master/products/${uid("MD")}`, "PUT", { status: "active", units: [{ code: "case", each: 12 }], version: 1 }),
+  "GET /v1/master/products/{sku}": async (c) => {
+    const sku = uid("MD");
+    await admin(`/v1/master/products/${sku}`, "PUT", { status: "active", version: 1 });
+    return get(`/v1/master/products/${sku}`, c.key);
+  },
+  "POST /v1/master/products": () => call("/v1/master/products", { method: "POST", headers: { ...ADMIN, "content-type": "application/x-ndjson" }, body: `{"sku":"${uid("MD")}","status":"active","version":1}\n` }),
+  "PUT /v1/master/customers/{id}": () => admin(`/v1/master/customers/${uid("C")}`, "PUT", { name: "Contract Co", version: 1 }),
+  "GET /v1/master/customers/{id}": async (c) => {
+    const id = uid("C");
+    await admin(`/v1/master/customers/${id}`, "PUT", { name: "Contract Co", version: 1 });
+    return get(`/v1/master/customers/${id}`, c.key);
+  },
+  "POST /v1/master/customers": () => call("/v1/master/customers", { method: "POST", headers: { ...ADMIN, "content-type": "application/x-ndjson" }, body: `{"id":"${uid("C")}","name":"Bulk Co","version":1}\n` }),
+  "PUT /v1/master/price-lists/{id}": () => admin(`/v1/master/price-lists/${uid("pl")}`, "PUT", { channel: uid("ch"), currency: "USD", validFrom: "2026-01-01T00:00:00Z", prices: [{ sku: uid("MD"), unitPrice: "1.00" }], version: 1 }),
+  "GET /v1/master/price-lists/{id}": async (c) => {
+    const id = uid("pl");
+    await admin(`/v1/master/price-lists/${id}`, "PUT", { priceGroup: "contract", currency: "USD", validFrom: "2026-01-01T00:00:00Z", prices: [], version: 1 });
+    return get(`/v1/master/price-lists/${id}`, c.key);
+  },
+  "POST /v1/inventory/snapshots": (c) =>
+    call("/v1/inventory/snapshots", { method: "POST", headers: { authorization: `Bearer ${c.key}`, "content-type": "application/x-ndjson" }, body: `{"sku":"${uid("SNAP")}","location":"DC1","asOf":"2026-01-01T00:00:00Z","quantities":{"onHand":5}}\nnot json\n` }),
+  "GET /v1/jobs/{jobId}": async (c) => {
+    const r = await call("/v1/inventory/snapshots", { method: "POST", headers: { authorization: `Bearer ${c.key}`, "content-type": "application/x-ndjson" }, body: `{"sku":"${uid("SNAP")}","location":"DC1","asOf":"2026-01-01T00:00:00Z","quantities":{"onHand":5}}\n` });
+    return get(`/v1/jobs/${((await r.json()) as { jobId: string }).jobId}`, c.key);
+  },
   "GET /v1/admin/audit": () => admin("/v1/admin/audit?resource=channel_policy&limit=5", "GET"),
   "DELETE /v1/admin/subscriptions/{id}": async () => {
     const id = uid("s");

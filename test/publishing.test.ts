@@ -3,9 +3,9 @@
  * to each provider's loopback stub through the projector, the dispatch queue and the
  * connection's PublisherDO.
  */
-import { describe, expect, it } from "vitest";
-import { uid } from "./helpers";
-import { connectionStatus, levels, publishingChannel, seed, setStock, waitForLevels, type Provider } from "./publishing/helpers";
+import { describe, expect, it, vi } from "vitest";
+import { call, uid } from "./helpers";
+import { connectionStatus, levels, opsKeyValue, publishingChannel, seed, setStock, waitForLevels, type Provider } from "./publishing/helpers";
 
 describe("a stock change reaches each provider with the channel's figure", () => {
   for (const kind of ["shopify", "woocommerce", "bigcommerce", "amazon"] as Provider[]) {
@@ -24,4 +24,28 @@ describe("a stock change reaches each provider with the channel's figure", () =>
       expect((await levels(kind, tenant))[sku]).toBe(10);
     });
   }
+});
+
+describe("publishing in /metrics", () => {
+  it("counts the connection's calls and lag, and shows its pending and failed figures", async () => {
+    const { tenant, channel, connectionId } = await publishingChannel("bigcommerce");
+    const sku = uid("MET");
+    await seed("bigcommerce", tenant, [sku], 0);
+    await setStock(sku, 3);
+    await waitForLevels("bigcommerce", tenant, { [sku]: 3 });
+    const key = await opsKeyValue();
+    const labels = `channel="${channel}",connection="${connectionId}"`;
+    await vi.waitFor(
+      async () => {
+        const text = await (await call("/metrics", { headers: { authorization: `Bearer ${key}` } })).text();
+        const ours = text.split("\n").filter((l) => l.includes(`connection="${connectionId}"`));
+        // By the batch's result: ok, or rejected when the batch also carried SKUs this store does not list.
+        expect(ours.find((l) => l.startsWith(`switchyard_publisher_calls_total{${labels},result=`))).toMatch(/ [1-9]\d*$/);
+        expect(ours.find((l) => l.startsWith(`switchyard_publisher_lag_seconds_count{${labels}} `))).toMatch(/ [1-9]\d*$/);
+        expect(ours).toContain(`switchyard_publisher_items{${labels},state="pending"} 0`);
+        expect(ours).toContain(`switchyard_publisher_items{${labels},state="dead"} 0`);
+      },
+      { timeout: 10_000, interval: 250 },
+    );
+  });
 });

@@ -13,6 +13,7 @@ export { SchedulerDO } from "../durable-objects/scheduler/scheduler-do";
 export { RateLimiterDO } from "../durable-objects/limits/rate-limiter-do";
 export { ErpPollerDO } from "../durable-objects/erp-poller/erp-poller-do";
 export { PartnerDO } from "../durable-objects/partner/partner-do";
+export { MasterDO } from "../durable-objects/master/master-do";
 export { MetricsDO } from "../durable-objects/metrics/metrics-do";
 export { PublisherDO } from "../durable-objects/publisher/publisher-do";
 

@@ -12,6 +12,35 @@
 import { z } from "zod";
 
 const count = z.number().int().nonnegative();
+const action = z.enum(["reject", "exception", "accept"]);
+
+/**
+ * What an order's checks against master data do on this channel (docs/master-data.md). Each
+ * finding is `reject` (refused at the door: 422, a quarantined delivery, a rejecting 997),
+ * `exception` (kept, nothing reserved or sent to the ERP, listed in ops) or `accept` (noted on
+ * the timeline). Units are converted and kits exploded whenever the product says so.
+ */
+export const masterDataPolicySchema = z.strictObject({
+  /** false: no checks at all for this channel (and no read on its order path). */
+  enabled: z.boolean().optional(),
+  /** A SKU with no product record (and no alias of this channel); default accept, as before master data. */
+  unknownSku: action.optional(),
+  /** A product whose status is blocked; default reject. */
+  blockedSku: action.optional(),
+  /** A discontinued product; default accept. */
+  discontinuedSku: action.optional(),
+  /** A line in a unit the product does not have; default reject. */
+  unknownUnit: action.optional(),
+  /** A unit price further from the price list than `priceTolerancePercent`; default exception. */
+  priceMismatch: action.optional(),
+  /** How far a line's unit price may be from the list's, in percent either way (default 0). */
+  priceTolerancePercent: z.number().min(0).max(1000).optional(),
+  /** A customer on credit hold: `hold` keeps the order (stock held) away from the ERP until the hold lifts; default hold. */
+  creditHold: z.enum(["hold", "reject", "accept"]).optional(),
+  /** A customer with no record; default accept. */
+  unknownCustomer: action.optional(),
+});
+export type MasterDataPolicy = z.infer<typeof masterDataPolicySchema>;
 
 /** Body of `PUT /v1/admin/channels/{channelId}/policy`. */
 export const channelPolicySchema = z.strictObject({
@@ -47,6 +76,8 @@ export const channelPolicySchema = z.strictObject({
   reroute: z.enum(["reallocate", "hold"]).optional(),
   /** Backorders fill first come, first served; a lower number goes first across channels (default 100). */
   backorderPriority: z.number().int().min(0).max(1000).optional(),
+  /** Checks of this channel's orders against master data (docs/master-data.md). */
+  masterData: masterDataPolicySchema.optional(),
 });
 export type ChannelPolicy = z.infer<typeof channelPolicySchema>;
 

@@ -44,6 +44,8 @@ export interface ForcedChannel {
   /** The channel's policy as the job read it (other isolates may cache the old one for a few seconds). */
   policy?: PolicyOrDefault;
   targets: PublishTarget[];
+  /** Write KV and D1 again even when the figure has not moved (reconciliation found them wrong). */
+  rewrite?: boolean;
 }
 
 export class Projector {
@@ -104,7 +106,7 @@ export class Projector {
     this.storage.sql.exec(
       "INSERT OR REPLACE INTO forced (channel, policy, targets) VALUES (?, ?, ?)",
       ask.channel,
-      ask.policy === undefined ? null : JSON.stringify({ policy: ask.policy }),
+      ask.policy === undefined && !ask.rewrite ? null : JSON.stringify({ policy: ask.policy, rewrite: ask.rewrite === true }),
       JSON.stringify(ask.targets),
     );
     this.markChanged(now, now);
@@ -126,7 +128,13 @@ export class Projector {
       const [loaded, targets] = await Promise.all([loadPolicies(this.env), publishTargets(this.env)]);
       const policies = new Map(loaded);
       const forced = new Map(taken.forced.map((f) => [f.channel, f]));
-      for (const f of taken.forced) if (f.policy !== null) policies.set(f.channel, (JSON.parse(f.policy) as { policy: PolicyOrDefault }).policy);
+      const rewrite = new Set<string>();
+      for (const f of taken.forced) {
+        if (f.policy === null) continue;
+        const p = JSON.parse(f.policy) as { policy?: PolicyOrDefault; rewrite?: boolean };
+        if (p.policy !== undefined) policies.set(f.channel, p.policy);
+        if (p.rewrite) rewrite.add(f.channel);
+      }
       const known = this.storage.sql.exec<{ channel: string }>("SELECT channel FROM channels").toArray().map((r) => r.channel);
       const last = new Map(this.storage.sql.exec<{ channel: string; available: number; seq: number }>("SELECT channel, available, seq FROM projections").toArray().map((r) => [r.channel, r]));
       const asOf = new Date(now).toISOString();
@@ -142,7 +150,7 @@ export class Projector {
         // Unchanged figures are published only when asked (re-projection) or when a connection splits the
         // channel over locations (a location's share can move while the channel's total does not).
         if (channelTargets.length && (prev?.available !== available || ask || grouped)) figures.push(this.#figure(channel, available, policy, channelTargets, ask ? (JSON.parse(ask.targets) as PublishTarget[]) : undefined));
-        if (prev?.available === available) continue;
+        if (prev?.available === available && !rewrite.has(channel)) continue;
         changed.push({ sku, channel, available, asOf, seq: (prev?.seq ?? 0) + 1, previous: prev?.available ?? null });
       }
       if (this.#meta("sku_indexed") === null) {

@@ -17,6 +17,7 @@ import { InjectedFault, type Faults } from "../faults";
 import type { Timers } from "../timers";
 import { OrderBackorders } from "./order-backorders";
 import { OrderEdi } from "./order-edi";
+import { registerCreditHold } from "./order-master";
 import { projectionOf } from "./order-projection";
 import { OrderRelease } from "./order-release";
 import { OrderReturns } from "./order-returns";
@@ -231,6 +232,8 @@ export class OrderEffects {
         return this.edi.run(s);
       case "return_stock":
         return this.returns.run(s);
+      case "credit_hold":
+        return registerCreditHold(this.env, this.store, s);
       case "enqueue_cancel": {
         await this.env.DISPATCH_QUEUE.send({ kind: "erp.cancel", key: `${s.orderId}:cancel`, orderId: s.orderId, orchestrationId: s.orchestrationId, version: s.version });
         return (f) => {

@@ -16,6 +16,7 @@ import { newId } from "../../lib/ids";
 import type { Faults } from "../faults";
 import type { Timers } from "../timers";
 import { OrderEffects } from "./order-effects";
+import { applyVerdict, release as releaseHold } from "./order-master";
 import { OrderFulfilment } from "./order-fulfilment";
 import type { FillNotice } from "../inventory/backorder-queue";
 import type { ReceiptLine } from "./order-returns";
@@ -90,6 +91,7 @@ export class OrderRole {
       };
       this.store.append(s, "received", src, { version: order.version, ...sourceRef });
       this.store.transition(s, "validated", "switchyard");
+      if (opts.master) applyVerdict(this.store, s, opts.master);
       outcome = "accepted";
     } else if (order.version < s.version) {
       this.store.append(s, "stale_version", src, { version: order.version, applied: s.version, ...sourceRef });
@@ -100,6 +102,8 @@ export class OrderRole {
     } else {
       outcome = "updated";
       this.store.append(s, "updated", src, { version: order.version, previous: s.version, ...sourceRef });
+      // A revision's findings are kept for a person; the first version's verdict stands.
+      if (opts.master) this.store.append(s, "master_data", "switchyard", { decision: opts.master.decision, findings: opts.master.findings, note: "revision: recorded only" });
       const sameLines = JSON.stringify(linesOf(order).map((l) => [l.sku, l.quantity])) === JSON.stringify(s.lines.map((l) => [l.sku, l.quantity]));
       const wasWithErp = isBookedInErp(s.status) || s.status === "sent_to_erp";
       s.order = order;
@@ -171,7 +175,8 @@ export class OrderRole {
         s.exceptionDetail = undefined;
         this.timers.clear("watch");
         if (s.status !== "cancelled") {
-          if (s.status !== "sent_to_erp") this.store.transition(s, "sent_to_erp", "dispatch");
+          // A re-dispatched order (reconciliation) is erp_accepted already: nothing to walk through.
+          if (s.status !== "sent_to_erp" && s.status !== "erp_accepted") this.store.transition(s, "sent_to_erp", "dispatch");
           this.store.transition(s, "erp_accepted", "dispatch", { erpOrderId: r.erpOrderId });
           if (ackSeconds > 0 && s.ackDueAt === undefined) {
             // The ERP releases the order to the warehouse or 3PL: their acknowledgement is due.
@@ -218,12 +223,39 @@ export class OrderRole {
     return this.store.view();
   }
 
+  /** The customer's credit hold lifted (its registry calls this): on to the ERP. Idempotent. */
+  async releaseCreditHold(reason: string): Promise<OrderView | null> {
+    const s = this.store.load();
+    if (!s) return null;
+    if (!releaseHold(this.store, s, reason)) return this.store.view(s);
+    this.commit(s);
+    await this.effects.drain();
+    return this.store.view();
+  }
+
   /** A replayed dead letter or an operator asks for the ERP hand-off to be queued again. */
   async requeue(reason: string): Promise<OrderView | null> {
     const s = this.store.load();
     if (!s) return null;
     if (s.status === "cancelled" || s.dispatch.state === "confirmed" || s.dispatch.state === "skipped") return this.store.view(s);
     this.store.append(s, "requeued", "switchyard", { reason });
+    s.dispatch.state = "pending";
+    if (!s.pending.includes("enqueue")) s.pending.push("enqueue");
+    this.commit(s);
+    await this.effects.drain();
+    return this.store.view();
+  }
+
+  /**
+   * Reconciliation found that the ERP has no trace of this confirmed order: book it again. Safe
+   * to repeat: the connector looks the order up by its reference before creating, so an ERP
+   * that did have it answers with the existing booking.
+   */
+  async redispatch(reason: string): Promise<OrderView | null> {
+    const s = this.store.load();
+    if (!s) return null;
+    if (s.status === "cancelled" || s.dispatch.state !== "confirmed") return this.store.view(s);
+    this.store.append(s, "erp_redispatch", "reconcile", { reason, ...(s.erpOrderId ? { erpOrderId: s.erpOrderId } : {}) });
     s.dispatch.state = "pending";
     if (!s.pending.includes("enqueue")) s.pending.push("enqueue");
     this.commit(s);

@@ -1,5 +1,6 @@
 import type { CanonicalOrder, OrderSource, ShipmentEvent } from "../../core/canonical";
 import type { EdiDocument, Release, Rma, Unreleased } from "../../core/fulfilment/types";
+import type { MasterVerdict } from "../../core/master/check";
 import type { OrderStatus } from "../../core/order-state";
 
 export type DispatchState = "pending" | "enqueued" | "confirmed" | "rejected" | "dead" | "skipped";
@@ -21,7 +22,9 @@ export type Effect =
   | "reserve" | "release" | "enqueue" | "enqueue_cancel" | "consume" | "reallocate" | "mark_seen"
   // After the ERP accepted (order-release.ts, order-edi.ts, order-returns.ts): release held units to their
   // fulfillers, deliver release/cancel messages, reroute failed releases, issue 855/856, move returned stock.
-  | "plan_release" | "dispatch_fulfilment" | "reroute" | "edi_out" | "return_stock";
+  | "plan_release" | "dispatch_fulfilment" | "reroute" | "edi_out" | "return_stock"
+  // A customer on credit hold: register with the customer's hold registry (order-master.ts).
+  | "credit_hold";
 
 export interface OrderState {
   orderId: string;
@@ -64,6 +67,8 @@ export interface OrderState {
   edi?: { connectionId: string; documents: EdiDocument[] };
   /** Return authorisations and their stock steps (order-returns.ts). */
   rmas?: Rma[];
+  /** Held away from the ERP while its customer is on credit hold (order-master.ts). */
+  creditHold?: { customerId: string; since: string; releasedAt?: string };
   /** `updatedAt` of the state last written to D1. */
   projectedAt?: string;
   /** The lines as last written to D1 (a compact signature): unchanged lines are not written again. */
@@ -127,4 +132,6 @@ export type ErpReport =
 export interface SubmitOptions {
   /** `"reserve"`: answer once stock is held and let the queue send and D1 projection finish after. */
   answerAfter?: "all" | "reserve";
+  /** The order's checks against master data (lib/master-checks.ts): recorded, and an exception or a credit hold applied. */
+  master?: MasterVerdict;
 }

@@ -85,8 +85,16 @@ export class TransactionDO extends DurableObject<Env> {
     return this.#order.recordErp(report);
   }
 
+  releaseCreditHold(reason: string) {
+    return this.#order.releaseCreditHold(reason);
+  }
+
   requeue(reason: string) {
     return this.#order.requeue(reason);
+  }
+
+  redispatch(reason: string) {
+    return this.#order.redispatch(reason);
   }
 
   noteChannelEvent(type: string, source: string, detail: Record<string, unknown>, scope: FactScope) {

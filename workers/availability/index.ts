@@ -12,7 +12,8 @@ import type { PolicyOrDefault } from "../../core/inventory/policy";
 import type { Env } from "../../lib/env";
 import { route } from "../../lib/api";
 import { notFound, onError, param, parseJsonBody, ProblemError, requireScope, type AppEnv } from "../../lib/http";
-import { availabilityKey } from "../../core/keys";
+import { availabilityKey, masterKeys } from "../../core/keys";
+import type { SkuEntry } from "../../core/master/model";
 import type { Projected } from "../../durable-objects/inventory/projector";
 import { loadPolicy } from "../../lib/policies";
 import { batchRoute, channelSchema as channel, querySchema, singleRoute, skuSchema as sku } from "./routes";
@@ -29,11 +30,29 @@ const threshold = (env: Env) => {
 };
 
 /** One SKU's figure: KV when comfortably above the threshold, else the DO (with the channel's policy). */
-async function lookup(env: Env, ch: string, s: string, policy: () => Promise<PolicyOrDefault>, cached?: Projected | null): Promise<AvailabilityItem> {
+async function lookup(env: Env, ch: string, s: string, policy: () => Promise<PolicyOrDefault>, cached?: Projected | null, depth = 0): Promise<AvailabilityItem> {
   const hit = cached === undefined ? await env.AVAILABILITY_KV.get<Projected>(availabilityKey(ch, s), "json") : cached;
   if (hit && hit.available > threshold(env)) return { ...hit, source: "cache" };
+  // No figure at all: a kit has none of its own (only a miss pays this read).
+  if (!hit && depth < 3) {
+    const kit = await kitAvailability(env, ch, s, policy, depth);
+    if (kit) return kit;
+  }
   const fresh = await env.INVENTORY.getByName(s).availability(ch, await policy());
   return { ...fresh, sku: s, source: "authoritative" };
+}
+
+/** A kit sells as many as its scarcest component allows: min over components of floor(available / quantity per kit). */
+async function kitAvailability(env: Env, ch: string, s: string, policy: () => Promise<PolicyOrDefault>, depth: number): Promise<AvailabilityItem | null> {
+  const entry = await env.AVAILABILITY_KV.get<SkuEntry>(masterKeys.product(s), "json");
+  const components = entry?.product.components ?? [];
+  if (!components.length) return null;
+  const keys = components.map((c) => availabilityKey(ch, c.sku));
+  const cached = await env.AVAILABILITY_KV.get<Projected>(keys, "json");
+  const figures = await Promise.all(components.map((c, i) => lookup(env, ch, c.sku, policy, cached.get(keys[i]!) ?? null, depth + 1)));
+  const available = Math.min(...figures.map((f, i) => Math.floor(Math.max(0, f.available) / components[i]!.quantity)));
+  const asOf = figures.map((f) => f.asOf).sort()[0] ?? new Date().toISOString();
+  return { sku: s, channel: ch, available, asOf, source: figures.some((f) => f.source === "authoritative") ? "authoritative" : "cache" };
 }
 
 /** Many SKUs: one bulk KV read (up to 100 keys), then the DO only for the low or missing ones. */

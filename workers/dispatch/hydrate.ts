@@ -11,7 +11,7 @@ import type { Env } from "../../lib/env";
 import { newId } from "../../lib/ids";
 import type { DispatchMessage } from "../../lib/messages";
 import { allowPrivate } from "../../lib/outbound";
-import { orderStub } from "../../lib/orders";
+import { refusal, submitChecked } from "../../lib/master-checks";
 import { fetchAmazonOrder, fetchBigCommerceOrder, Transient, type Fetched } from "./channel-apis";
 
 type HydrateMessage = Extract<DispatchMessage, { kind: "channel.hydrate" }>;
@@ -30,7 +30,8 @@ export async function handleHydrate(msg: Message<HydrateMessage>, env: Env): Pro
       await recordHydrationFailure(env, m, fetched.reason, fetched.detail);
       return msg.ack();
     }
-    await orderStub(env, m.channel, m.externalId).submitOrder(fetched.order, "webhook", { connectionId: m.connectionId, hydratedFrom: conn.kind }, { answerAfter: "reserve" });
+    const checked = await submitChecked(env, fetched.order, "webhook", { connectionId: m.connectionId, hydratedFrom: conn.kind }, { answerAfter: "reserve" });
+    if (checked.kind === "rejected") await recordHydrationFailure(env, m, "refused by master data", { errors: refusal(checked.check) });
     msg.ack();
   } catch (e) {
     if (e instanceof Transient || !(e instanceof Error) || e.name === "TimeoutError" || e instanceof TypeError) {

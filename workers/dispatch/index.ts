@@ -4,7 +4,8 @@
  * recognised by name pattern.
  */
 import type { Env } from "../../lib/env";
-import type { DispatchMessage, EventMessage } from "../../lib/messages";
+import type { DispatchMessage, EventMessage, ImportMessage } from "../../lib/messages";
+import { handleImportChunk } from "../../lib/imports";
 import { handleDeadLetter } from "./dead-letters";
 import { handleDispatch } from "./erp-consumer";
 import { handleHydrate } from "./hydrate";
@@ -15,7 +16,8 @@ import { handleEventDelivery } from "./subscribers";
 import { handlePublish } from "./publish";
 import type { PublishMessage } from "../../lib/publishing";
 
-export function queueRole(name: string): "dispatch" | "dispatch-dlq" | "events" | "events-dlq" | "unknown" {
+export function queueRole(name: string): "dispatch" | "dispatch-dlq" | "events" | "events-dlq" | "imports" | "unknown" {
+  if (/imports/.test(name)) return "imports";
   if (/dispatch.*dlq/.test(name)) return "dispatch-dlq";
   if (/events.*dlq/.test(name)) return "events-dlq";
   if (/dispatch/.test(name)) return "dispatch";
@@ -44,6 +46,8 @@ export default {
             return handleDeadLetter(msg as Message<DispatchMessage | EventMessage>, batch.queue, env);
           case "events":
             return handleEventDelivery(msg as Message<EventMessage>, env);
+          case "imports":
+            return handleImportChunk(msg as Message<ImportMessage>, env);
           default:
             log.error("message on an unknown queue", { queue: batch.queue });
             msg.retry({ delaySeconds: 60 });

@@ -21,6 +21,8 @@ import { erpHandoffRoutes } from "./routes/erp-handoff";
 import { fulfillerRoutes } from "./routes/fulfillers";
 import { ediDocumentRoutes } from "./routes/edi-documents";
 import { returnRoutes } from "./routes/returns";
+import { masterRoutes } from "./routes/master";
+import { jobRoutes } from "./routes/jobs";
 
 export { TransactionDO } from "../../durable-objects/order/transaction-do";
 export { InventoryDO } from "../../durable-objects/inventory/inventory-do";
@@ -28,6 +30,7 @@ export { SchedulerDO } from "../../durable-objects/scheduler/scheduler-do";
 export { RateLimiterDO } from "../../durable-objects/limits/rate-limiter-do";
 export { ErpPollerDO } from "../../durable-objects/erp-poller/erp-poller-do";
 export { PartnerDO } from "../../durable-objects/partner/partner-do";
+export { MasterDO } from "../../durable-objects/master/master-do";
 export { MetricsDO } from "../../durable-objects/metrics/metrics-do";
 export { PublisherDO } from "../../durable-objects/publisher/publisher-do";
 
@@ -37,7 +40,7 @@ app.notFound(notFound);
 
 // Every route file declares its routes with their full paths (lib/api.ts), so the document and
 // the router cannot disagree.
-for (const routes of [metaRoutes, adminRoutes, erpConnectionRoutes, fulfillerRoutes, orderRoutes, erpHandoffRoutes, webhookRoutes, ediRoutes, ediDocumentRoutes, opsRoutes, opsBacklogRoutes, opsPublishingRoutes, shipmentRoutes, returnRoutes, inventoryRoutes]) app.route("/", routes);
+for (const routes of [metaRoutes, adminRoutes, erpConnectionRoutes, fulfillerRoutes, orderRoutes, erpHandoffRoutes, webhookRoutes, ediRoutes, ediDocumentRoutes, opsRoutes, opsBacklogRoutes, opsPublishingRoutes, shipmentRoutes, returnRoutes, jobRoutes, inventoryRoutes, masterRoutes]) app.route("/", routes);
 app.all("/v1/availability/*", async (c) => {
   if (!c.env.AVAILABILITY) return notFound(c);
   return c.env.AVAILABILITY.fetch(c.req.raw);

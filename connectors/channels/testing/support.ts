@@ -43,17 +43,32 @@ export class StubTenant {
   }
 
   async control<T = unknown>(action: "seed" | "sell" | "faults" | "reset", body: unknown = {}): Promise<T> {
-    const res = await fetch(`${this.stubUrl}/_control/${this.id}/${action}`, { method: "POST", body: JSON.stringify(body), headers: { "content-type": "application/json" } });
+    const res = await controlFetch(`${this.stubUrl}/_control/${this.id}/${action}`, { method: "POST", body: JSON.stringify(body), headers: { "content-type": "application/json" } });
     if (!res.ok) throw new Error(`stub control ${action} answered ${res.status}: ${await res.text()}`);
     return (await res.json()) as T;
   }
 
   async state<T = Record<string, unknown>>(): Promise<T> {
-    return (await (await fetch(`${this.stubUrl}/_control/${this.id}/state`)).json()) as T;
+    return (await (await controlFetch(`${this.stubUrl}/_control/${this.id}/state`)).json()) as T;
   }
 
   async calls(): Promise<StubCall[]> {
-    return ((await (await fetch(`${this.stubUrl}/_control/${this.id}/calls`)).json()) as { calls: StubCall[] }).calls;
+    return ((await (await controlFetch(`${this.stubUrl}/_control/${this.id}/calls`)).json()) as { calls: StubCall[] }).calls;
+  }
+}
+
+/**
+ * A control call, tried again when the runtime reused a keep-alive socket the stub had already
+ * closed ("Network connection lost"): control calls are idempotent reads or test set-up sent once
+ * per failure-free answer, and the stub never saw a request whose connection was lost this way.
+ */
+async function controlFetch(url: string, init?: RequestInit): Promise<Response> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fetch(url, init);
+    } catch (e) {
+      if (attempt >= 3 || !/connection lost/i.test(String(e))) throw e;
+    }
   }
 }
 

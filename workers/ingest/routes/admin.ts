@@ -7,6 +7,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { encryptSecret, sha256Hex, toBase64 } from "../../../core/crypto";
 import { channelPolicySchema } from "../../../core/inventory/policy";
+import { writeMasterPolicy } from "../../../lib/master-checks";
 import { SCOPES } from "../../../core/scopes";
 import { isUrlSetting } from "../../../core/urls";
 import { insertKey, listKeys, revokeKey } from "../../../db/api-keys";
@@ -278,6 +279,8 @@ route(
     const { data } = await parseJsonBody(c, channelPolicySchema);
     const previous = await upsertPolicy(c.env.DB, channel, data, new Date().toISOString());
     forgetPolicy(channel);
+    // The order path reads a channel's masterData policy with the rest of its master data, from KV.
+    await writeMasterPolicy(c.env, channel, data.masterData);
     await askReprojection(c.env, channel, "policy changed", null);
     kickReprojection(c);
     await audit(c, { action: "policy.put", resource: "channel_policy", id: channel, before: previous?.policy, after: data });

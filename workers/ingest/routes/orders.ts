@@ -12,8 +12,9 @@ import { idempotencyObjectName } from "../../../core/keys";
 import { ORDER_STATUSES } from "../../../core/order-state";
 import { createRoute, deprecation, json, problems, route } from "../../../lib/api";
 import { guarded } from "../../../lib/idempotency";
-import { param, parseJsonBody, parseOptionalJsonBody, ProblemError, requireScope, validate, type AppEnv } from "../../../lib/http";
+import { param, parseJsonBody, parseOptionalJsonBody, ProblemError, problemResponse, requireScope, validate, type AppEnv } from "../../../lib/http";
 import { orderStub, orderStubById } from "../../../lib/orders";
+import { checkAgainstMaster, refusal, verdictOf } from "../../../lib/master-checks";
 
 export const apiOrderSchema = z.strictObject({
   channel: canonicalOrderSchema.shape.channel,
@@ -24,7 +25,7 @@ export const apiOrderSchema = z.strictObject({
   shipTo: addressSchema.optional(),
   currency: canonicalOrderSchema.shape.currency,
   lines: z
-    .array(orderLineSchema.extend({ unitPrice: decimalString.optional() }))
+    .array(orderLineSchema.omit({ ordered: true, kit: true }).extend({ unitPrice: decimalString.optional() }))
     .min(1)
     .max(500),
   placedAt: z.iso.datetime({ offset: true }).optional(),
@@ -91,6 +92,7 @@ route(
         "payload-too-large",
         "unsupported-media-type",
         "idempotency-key-reused",
+        "master-data-rejected",
         "too-many-requests",
       ),
     },
@@ -112,10 +114,17 @@ route(
     const owner = principal.kind === "admin" ? "admin" : principal.id;
     // Same body means the same JSON value: key order and whitespace do not make a new request.
     const fingerprint = await sha256Hex(JSON.stringify(parsed, Object.keys(flatKeys(parsed)).sort()));
+    const { version, ...rest } = body;
+    const order = canonicalOrderSchema.parse({ ...rest, version: version ?? 0 });
     const r = await guarded(c.env.TRANSACTIONS.getByName(idempotencyObjectName(owner, key)), "idem", fingerprint, {}, async () => {
-      const { version, ...rest } = body;
-      const order = canonicalOrderSchema.parse({ ...rest, version: version ?? 0 });
-      const result = await orderStub(c.env, order.channel, order.externalId).submitOrder(order, "api", { idempotencyKey: key }, { answerAfter: "reserve" });
+      // A refusal is the key's answer like any other (replayed, not re-checked); the order records nothing.
+      const check = await checkAgainstMaster(c.env, order);
+      if (check?.decision === "reject") {
+        const errors = refusal(check);
+        return { status: 422, body: await problemResponse(422, "Refused by master data", `The order fails ${errors.length} master-data check(s) the ${order.channel} channel rejects.`, errors).text() };
+      }
+      const master = verdictOf(check);
+      const result = await orderStub(c.env, order.channel, order.externalId).submitOrder(check?.order ?? order, "api", { idempotencyKey: key }, { answerAfter: "reserve", ...(master ? { master } : {}) });
       const answer = {
         orderId: result.order.orderId,
         orchestrationId: result.order.orchestrationId,
@@ -132,7 +141,7 @@ route(
     if (r.kind === "mismatch") throw new ProblemError(422, "Idempotency-Key reused", "This Idempotency-Key was used with a different request body.");
     return new Response(r.body, {
       status: r.status,
-      headers: { "content-type": "application/json", ...(r.replayed ? { "idempotent-replayed": "true" } : {}) },
+      headers: { "content-type": r.status >= 400 ? "application/problem+json" : "application/json", ...(r.replayed ? { "idempotent-replayed": "true" } : {}) },
     });
   },
 );
