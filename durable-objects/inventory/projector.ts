@@ -17,15 +17,16 @@ import { indexSku } from "../../db/publishing";
 import type { Env } from "../../lib/env";
 import { observe, type Waiter } from "../../lib/metrics";
 import { loadPolicies } from "../../lib/policies";
+import { subscribedTypes } from "../../lib/subscribed";
 import { groupKey, publishTargets, type PublishedFigure, type PublishMessage, type PublishTarget } from "../../lib/publishing";
 
 export const PROJECTION_SCHEMA = [
-  `CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value)`,
-  `CREATE TABLE IF NOT EXISTS channels (channel TEXT PRIMARY KEY)`,
-  `CREATE TABLE IF NOT EXISTS projections (channel TEXT PRIMARY KEY, available INTEGER NOT NULL, seq INTEGER NOT NULL, written_at INTEGER NOT NULL)`,
+  `CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value) WITHOUT ROWID`,
+  `CREATE TABLE IF NOT EXISTS channels (channel TEXT PRIMARY KEY) WITHOUT ROWID`,
+  `CREATE TABLE IF NOT EXISTS projections (channel TEXT PRIMARY KEY, available INTEGER NOT NULL, seq INTEGER NOT NULL, written_at INTEGER NOT NULL) WITHOUT ROWID`,
   // Re-projection asks (jobs/reproject.ts): publish this channel's figure even if unchanged, to these connections, under this policy.
   `CREATE TABLE IF NOT EXISTS forced (channel TEXT PRIMARY KEY, policy TEXT, targets TEXT NOT NULL)`,
-  `CREATE TABLE IF NOT EXISTS sync_lag (id INTEGER PRIMARY KEY AUTOINCREMENT, channel TEXT NOT NULL, source_at INTEGER, received_at INTEGER, written_at INTEGER NOT NULL)`,
+  `CREATE TABLE IF NOT EXISTS sync_lag (id INTEGER PRIMARY KEY, channel TEXT NOT NULL, source_at INTEGER, received_at INTEGER, written_at INTEGER NOT NULL)`,
 ];
 
 export const MIN_WRITE_INTERVAL_MS = 1000;
@@ -207,7 +208,8 @@ export class Projector {
   }
 
   async #write(changed: (Projected & { seq: number; previous: number | null })[], sourceAt: number | null, now: number): Promise<void> {
-    await writeProjections(this.env.DB, changed, sourceAt, now);
+    const wanted = await subscribedTypes(this.env);
+    await writeProjections(this.env.DB, changed, sourceAt, now, wanted("inventory.availability_changed"));
     await Promise.all(changed.map((c) => this.env.AVAILABILITY_KV.put(availabilityKey(c.channel, c.sku), JSON.stringify({ sku: c.sku, channel: c.channel, available: c.available, asOf: c.asOf }))));
     // Buffered and flushed in one batch later (lib/metrics.ts): nothing here waits for it.
     if (sourceAt !== null) for (const c of changed) observe(this.env, this.waiter, "switchyard_inventory_sync_lag_seconds", { channel: c.channel }, Math.max(0, now - sourceAt) / 1000);
