@@ -69,12 +69,15 @@ function replaceBlock(text, name, content) {
   return text.slice(0, i) + start + "\n" + content + "\n" + text.slice(j);
 }
 
+const r2 = (x) => Number(Number(x).toFixed(2));
+
 function renderCost(c) {
   if (!c || c.error) return `Cost model: ${c?.error ?? "not run"}.`;
   const rows = c.lines.map((l) => `| ${l.item} | ${Number(l.units.toFixed(3))} | $${l.price} | $${l.usdPerMillionOrders.toFixed(2)} | ${l.how} |`);
   const stmts = Object.entries(c.units.rowsWrittenByStatement ?? {})
     .slice(0, 10)
-    .map(([k, v]) => `| \`${k}\` | ${v.rowsWritten} | ${v.statements ?? "–"} |`);
+    .map(([k, v]) => `| \`${k}\` | ${r2(v.rowsWritten)} | ${v.statements === null || v.statements === undefined ? "–" : r2(v.statements)} |`);
+  const d1 = Object.entries(c.units.d1StatementsByQuery ?? {}).map(([k, v]) => `\`${k}\` ${r2(v)}`);
   const reads = Object.entries(c.perRead ?? {}).map(([k, v]) => `| ${k} | ${v.workerRequests} | ${v.doRequests} | ${v.d1Queries} (${v.d1RowsRead} rows) | ${v.kvReads} | $${v.usdPerMillionReads} |`);
   return [
     `Flow: ${c.flow}.${c.shipment === "recorded" ? "" : ` Note: ${c.shipment}.`}`,
@@ -86,7 +89,9 @@ function renderCost(c) {
     "",
     c.pendingAlarmsAfterWindow?.length ? `Still scheduled when the window closed: ${c.pendingAlarmsAfterWindow.map((a) => `${a.cls} alarm in ${Math.round(a.inSeconds / 3600)} h`).join(", ")} — ≈ $${c.estimatedPendingCost} per 1M orders more (estimated: 1 DO request each, plus their deletes).` : "",
     "",
-    `DO requests per order by method: ${Object.entries(c.units.doRequestsByMethod).map(([k, v]) => `${k} ${v}`).join(", ")}, plus ${c.units.alarms} alarm runs. DO SQLite rows written by class: ${Object.entries(c.units.doRowsWrittenByClass ?? {}).map(([k, v]) => `${k} ${v}`).join(", ")}. D1 net new rows (outside-in cross-check, a lower bound on rows written): ${Object.entries(c.d1RowCountDelta).map(([k, v]) => `${k} +${v}`).join(", ")}.`,
+    `DO requests per order by method: ${Object.entries(c.units.doRequestsByMethod).map(([k, v]) => `${k} ${r2(v)}`).join(", ")}, plus ${r2(c.units.alarms)} alarm runs. DO SQLite rows written by class: ${Object.entries(c.units.doRowsWrittenByClass ?? {}).map(([k, v]) => `${k} ${r2(v)}`).join(", ")}. D1 net new rows (outside-in cross-check, a lower bound on rows written): ${Object.entries(c.d1RowCountDelta).map(([k, v]) => `${k} +${r2(v)}`).join(", ")}.`,
+    "",
+    d1.length ? `D1 statements per order (${r2(c.units.d1Queries)}), by statement: ${d1.join(", ")}.` : "",
     "",
     "Rows written per order, by statement (top 10):",
     "",

@@ -18,6 +18,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, totalmem, release } from "node:os";
 import { join } from "node:path";
 import { runCostModel } from "./cost.mjs";
+import { runImportBench, runImportOnly } from "./import.mjs";
 import { codeIdentity, ROOT, snapshotCheckout, startBare, startDevSystem } from "./launch.mjs";
 import { began, log, mb, ProcSampler } from "./lib.mjs";
 import { renderTable, updateReadme } from "./report.mjs";
@@ -66,6 +67,8 @@ function compatDate() {
 
 async function main() {
   if (process.env.BENCH_ONLY === "publishing") return publishingOnly();
+  // Bulk snapshot import only (bench/import.mjs): its own fresh system.
+  if (process.env.BENCH_ONLY === "import") return void (await runImportOnly());
   if (process.env.BENCH_RENDER_ONLY) {
     // Re-renders the README blocks from bench/results.json (after editing the README's prose).
     const r = JSON.parse(readFileSync(join(ROOT, "bench", "results.json"), "utf8"));
@@ -94,6 +97,7 @@ async function main() {
     const ctx = await runScenarios(sys, bare, sampler, results, scenarios);
     if (!process.env.BENCH_SKIP_SWEEP) await runSweep(sys, bare, results, ctx);
     results.publishing = await runPublishing(sys).catch((e) => ({ error: String(e?.message ?? e) }));
+    results.import = await runImportBench(sys, sampler).catch((e) => ({ error: String(e?.message ?? e) }));
   } finally {
     sampler.stop();
     results.peakRssMB = { system: mb(sampler.overall.system ?? 0), bare: mb(sampler.overall.bare ?? 0) };

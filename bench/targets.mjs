@@ -42,10 +42,10 @@ export function evaluateTargets(r) {
   }
   if (cost) {
     const u = cost.units;
-    add("D1 statements per order end to end ≤ 12", `${u.d1Queries} statements (${u.d1RowsWritten} rows written)`, u.d1Queries <= 12, "the order's projections (one batch per change: row, lines when they changed, events) plus the three SKUs' availability projections and the lookups around them");
-    add("cost ≤ $100 per million orders", `$${cost.usdPerMillionOrders} (${u.doRowsWritten} DO rows + ${u.d1RowsWritten} D1 rows written per order)`, cost.usdPerMillionOrders <= 100, "rows written dominate ($1/M each): see the cost block's statements table");
+    add("D1 statements per order end to end ≤ 12", `${+u.d1Queries.toFixed(2)} statements (${+u.d1RowsWritten.toFixed(1)} rows written)`, u.d1Queries <= 12, "the order's projections (one batch per change: row, lines when they changed, events) plus the three SKUs' availability projections and the lookups around them");
+    add("cost ≤ $100 per million orders", `$${cost.usdPerMillionOrders} (${+u.doRowsWritten.toFixed(1)} DO rows + ${+u.d1RowsWritten.toFixed(1)} D1 rows written per order)`, cost.usdPerMillionOrders <= 100, "rows written dominate ($1/M each): see the cost block's statements table");
     const rows = u.doRowsWritten + u.d1RowsWritten;
-    add(`rows written per order ≤ ⅓ of the issue's ${BASELINE.rowsPerOrder}`, `${rows} (${(rows / BASELINE.rowsPerOrder).toFixed(2)}×)`, rows <= BASELINE.rowsPerOrder / 3, "see the statements table in the cost block");
+    add(`rows written per order ≤ ⅓ of the issue's ${BASELINE.rowsPerOrder}`, `${+rows.toFixed(1)} (${(rows / BASELINE.rowsPerOrder).toFixed(2)}× the issue's)`, rows <= BASELINE.rowsPerOrder / 3, "see the statements table in the cost block");
   } else add("D1 statements, rows and cost per order", r.cost?.error ? `cost model failed: ${r.cost.error}` : "skipped", null);
 
   const hot = byName(r, "hot SKU");

@@ -16,8 +16,8 @@ export interface ProjectedFigure {
   seq: number;
 }
 
-/** One batch: the projection rows and their `inventory.availability_changed` events (ids per (sku, channel, seq)). */
-export async function writeProjections(d1: D1Database, figures: ProjectedFigure[], sourceAt: number | null, now: number): Promise<void> {
+/** One batch: the projection rows and (when someone subscribed) their `inventory.availability_changed` events (ids per (sku, channel, seq)). */
+export async function writeProjections(d1: D1Database, figures: ProjectedFigure[], sourceAt: number | null, now: number, withEvents = true): Promise<void> {
   if (!figures.length) return;
   const db = database(d1);
   const at = new Date(now).toISOString();
@@ -44,7 +44,7 @@ export async function writeProjections(d1: D1Database, figures: ProjectedFigure[
         seq: c.seq,
       })
       .onConflictDoNothing(),
-  ]);
+  ].slice(0, withEvents ? 2 : 1));
   await db.batch(stmts as [(typeof stmts)[number], ...(typeof stmts)[number][]]);
 }
 

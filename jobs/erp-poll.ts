@@ -11,7 +11,7 @@
  * - a shipment becomes a `shipped` fact on the order (event id `erp:<connection>:<shipmentId>`).
  * Orders are reached by the reference the connector wrote into the ERP (our order id).
  */
-import type { ErpConnectionConfig, ErpOrderStatus, ErpPage, ErpResult, ErpShipment, ErpStockRow } from "../connectors/erp/types";
+import type { ErpConnectionConfig, ErpOrderStatus, ErpPage, ErpProduct, ErpResult, ErpShipment, ErpStockRow } from "../connectors/erp/types";
 import { inventoryEventSchema, type InventoryEvent } from "../core/canonical";
 import { sha256Hex } from "../core/crypto";
 import { ORDER_ID } from "../core/keys";
@@ -20,8 +20,9 @@ import { applyInventory } from "../lib/channel-events";
 import type { Env } from "../lib/env";
 import { CallMeter, erpConnector } from "../lib/erp-registry";
 import { orderStubById } from "../lib/orders";
+import { writeProducts } from "../lib/master";
 
-export type PollStream = "stock" | "orders" | "shipments";
+export type PollStream = "stock" | "orders" | "shipments" | "products";
 export const POLL_STREAMS: readonly PollStream[] = ["stock", "shipments", "orders"];
 
 /** Durable state of one connection's poller (its Durable Object's storage). */
@@ -47,6 +48,8 @@ export interface PollReport {
   stock: { pages: number; rows: number; accepted: number; duplicates: number; stale: number; invalid: number };
   orders: { pages: number; changes: number; noted: number; cancelled: number; notOurs: number };
   shipments: { pages: number; seen: number; accepted: number; duplicates: number; deferred: number; refused: number; unknownOrder: number };
+  /** Products the ERP owns, into master data (connectors that can list them). */
+  products?: { pages: number; seen: number; applied: number; stale: number };
 }
 
 const MAX_PAGES_PER_STREAM = 10;
@@ -71,8 +74,14 @@ export async function pollErp(env: Env, config: ErpConnectionConfig, store: Poll
     stock: { pages: 0, rows: 0, accepted: 0, duplicates: 0, stale: 0, invalid: 0 },
     orders: { pages: 0, changes: 0, noted: 0, cancelled: 0, notOurs: 0 },
     shipments: { pages: 0, seen: 0, accepted: 0, duplicates: 0, deferred: 0, refused: 0, unknownOrder: 0 },
+    ...(erp.productsChangedSince ? { products: { pages: 0, seen: 0, applied: 0, stale: 0 } } : {}),
   };
   const steps: Record<PollStream, () => Promise<ErpResult<{ cursor: string; more: boolean }>>> = {
+    products: async () => {
+      const r = await erp.productsChangedSince!(store.cursor("products"));
+      if (r.kind === "ok") await applyProducts(env, config.id, r.value.items, report);
+      return r;
+    },
     stock: async () => {
       const r = await erp.stockByLocation({ cursor: store.cursor("stock") });
       if (r.kind === "ok") await applyStock(env, config.id, r.value, report);
@@ -89,7 +98,7 @@ export async function pollErp(env: Env, config: ErpConnectionConfig, store: Poll
       return r;
     },
   };
-  for (const stream of POLL_STREAMS) {
+  for (const stream of erp.productsChangedSince ? [...POLL_STREAMS, "products" as const] : POLL_STREAMS) {
     for (let page = 0; ; page++) {
       if (page >= MAX_PAGES_PER_STREAM) {
         report.more = true;
@@ -103,13 +112,25 @@ export async function pollErp(env: Env, config: ErpConnectionConfig, store: Poll
         report.calls = meter.calls;
         return report;
       }
-      report[stream].pages++;
+      report[stream]!.pages++;
       store.saveCursor(stream, r.value.cursor);
       if (!r.value.more) break;
     }
   }
   report.calls = meter.calls;
   return report;
+}
+
+/** The ERP's products as master data it owns (`owner: erp:<connection>`), by the ERP's version. */
+async function applyProducts(env: Env, connection: string, items: ErpProduct[], report: PollReport): Promise<void> {
+  const p = report.products!;
+  p.seen += items.length;
+  if (!items.length) return;
+  const results = await writeProducts(env, items.map((i) => ({ sku: i.sku, body: { status: i.status, version: i.version, owner: `erp:${connection}`, ...(i.name ? { name: i.name } : {}), ...(i.units ? { units: i.units } : {}) } })));
+  for (const r of results) {
+    if (r.outcome === "created" || r.outcome === "updated") p.applied++;
+    else p.stale++;
+  }
 }
 
 async function applyStock(env: Env, connection: string, page: ErpPage<ErpStockRow> & { asOf: string }, report: PollReport): Promise<void> {

@@ -6,6 +6,7 @@
  * deliveries whose message was lost (a local queue broker loses what it held when killed) and
  * promotes streams a crash left waiting.
  */
+import { matches } from "../core/event-patterns";
 import { overdueDeliveries, pendingEvents, promoteNext, recordFanOut, stalledStreams, type Delivery } from "../db/outbound-events";
 import { listSubscriptions } from "../db/subscriptions";
 import type { Env } from "../lib/env";
@@ -14,10 +15,7 @@ import type { EventMessage } from "../lib/messages";
 /** A queued delivery not tried for this long past its expected time is sent again. */
 const OVERDUE_MS = 60_000;
 
-/** `order.*` matches `order.status_changed`; `*` matches everything. */
-export function matches(patterns: string[], type: string): boolean {
-  return patterns.some((p) => p === "*" || p === type || (p.endsWith(".*") && type.startsWith(p.slice(0, -1))));
-}
+export { matches };
 
 export async function sendDeliveries(env: Env, deliveries: Delivery[]): Promise<void> {
   const messages: { body: EventMessage }[] = deliveries.map((d) => ({ body: { kind: "event.deliver", key: `${d.eventId}:${d.subscriptionId}`, ...d } }));

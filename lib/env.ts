@@ -28,6 +28,8 @@ export type Env = Omit<Generated, VarNames | "DISPATCH_QUEUE" | "EVENTS_QUEUE" |
   SILENCE_FLOOR_SECONDS?: string;
   /** Silence alerts: how many usual gaps of quiet make a connection silent; default 4. */
   SILENCE_MULTIPLE?: string;
+  /** Seconds between scheduled reconciliation runs (jobs/reconcile.ts); default 900. */
+  RECONCILE_INTERVAL_SECONDS?: string;
   /** Chaos runs only: ms an order waits between its answer and its ERP hand-off, to be killed in between. */
   CHAOS_DELAY_EFFECTS_MS?: string;
 };

@@ -19,7 +19,7 @@ import { customerLineSchema, productLineSchema, type CustomerBody, type ProductB
 import { jsonDepth } from "../core/text";
 import type { JobKind, JobReport, Rejection } from "../core/master/jobs";
 import type { Env } from "./env";
-import { MAX_JSON_DEPTH } from "./http";
+import { MAX_JSON_DEPTH, ProblemError } from "./http";
 import { log } from "./log";
 import { writeCustomers, writeProducts } from "./master";
 import type { ImportMessage } from "./messages";
@@ -47,6 +47,9 @@ const TARGET: Record<JobKind, ImportMessage["target"]> = { inventory: "inventory
 /** A chunk stays well under a queue message's 128 KB. */
 const CHUNK_BYTES = 96 * 1024;
 const CHUNK_ROWS = 500;
+const PROGRESS_EVERY = 10;
+/** Lines one job takes (a sender cannot stream forever); split bigger files. */
+export const MAX_JOB_ROWS = 5_000_000;
 /** The imports consumer's max_retries + 1 (workers/dispatch/wrangler.toml). */
 export const IMPORT_ATTEMPTS = 6;
 
@@ -91,12 +94,16 @@ export async function readIntoJob(env: Env, jobId: string, kind: JobKind, lines:
       buffer = [];
       bytes = 0;
     }
-    await job.read({ rows, chunksSent: chunk, rejected, finished });
-    rejected = [];
+    // Progress goes to the job every few chunks (and at the end): one object call per ~5,000 rows.
+    if (finished || rejected.length || chunk % PROGRESS_EVERY === 0) {
+      await job.read({ rows, chunksSent: chunk, rejected, finished });
+      rejected = [];
+    }
   };
   try {
     for await (const l of lines) {
       rows++;
+      if (rows > MAX_JOB_ROWS) throw new ProblemError(413, "Payload too large", `A job takes at most ${MAX_JOB_ROWS} lines; split the file.`);
       const p = parseLine(kind, l);
       if ("reason" in p) rejected.push({ line: l.line, reason: p.reason });
       else {
@@ -171,21 +178,29 @@ async function applyRecords(env: Env, target: "products" | "customers", rows: Im
   return [{ key: "records", applied, stale: results.length - applied }];
 }
 
-/** The imports consumer: applies one chunk and reports it; acks, retries, or after the last attempt reports its rows rejected. */
+/**
+ * Applies one chunk where the objects live (called by the job's object, so the per-SKU calls
+ * stay inside the Worker that hosts them: one cross-Worker call per chunk, not one per SKU).
+ * Returns the parts applied; throws after reporting what applied when some part failed.
+ */
+export async function applyChunk(env: Env, m: ImportMessage, retried: boolean, report: (r: { parts: Part[]; rejected: Rejection[]; complete: boolean }) => unknown): Promise<unknown> {
+  if (m.target === "inventory") {
+    const { parts, failed } = await applyInventory(env, m.rows);
+    if (failed) {
+      if (parts.length) report({ parts, rejected: [], complete: false });
+      throw failed instanceof Error ? failed : new Error(String(failed));
+    }
+    return report({ parts, rejected: [], complete: true });
+  }
+  return report({ parts: await applyRecords(env, m.target, m.rows, retried), rejected: [], complete: true });
+}
+
+/** The imports consumer: hands one chunk to its job's object; acks, retries, or after the last attempt reports its rows rejected. */
 export async function handleImportChunk(msg: Message<ImportMessage>, env: Env): Promise<void> {
   const m = msg.body;
   const job = jobStub(env, m.jobId);
   try {
-    if (m.target === "inventory") {
-      const { parts, failed } = await applyInventory(env, m.rows);
-      if (failed) {
-        if (parts.length) await job.chunkDone(m.chunk, { parts, rejected: [], complete: false });
-        throw failed;
-      }
-      await job.chunkDone(m.chunk, { parts, rejected: [], complete: true });
-    } else {
-      await job.chunkDone(m.chunk, { parts: await applyRecords(env, m.target, m.rows, msg.attempts > 1), rejected: [], complete: true });
-    }
+    await job.applyChunk(m, msg.attempts > 1);
     msg.ack();
   } catch (e) {
     log.error("import chunk failed", { jobId: m.jobId, chunk: m.chunk, attempt: msg.attempts, error: String(e) });

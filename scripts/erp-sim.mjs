@@ -9,11 +9,14 @@
 //   GET  /_sim/orders[?match=..]  bookings and attempt counts;  POST /_sim/reset
 //   PUT  /_sim/master  { customers?: [id], items?: [sku] }  refuse others with 422 unknown_customer / unknown_item
 //   POST /_sim/stock   { rows: [{ sku, location, onHand, committed }] }  what GET /stock reports
+//   POST /_sim/products { products: [{ sku, status, name?, units?, version? }] }  what GET /products reports
 //   POST /_sim/shipments { orderId | erpOrderId, location, lines?: [{ sku, quantity }] (default: the order's), carrier?, tracking? }
+//   POST /_sim/forget  { orderId }  the ERP loses that booking (restored from a backup): reconciliation's missing_in_erp
 // Besides POST /orders and POST /orders/{erpOrderId}/cancel (CONTRACT "Outbound") it answers the
 // generic read endpoints the http connector documents (connectors/erp/http/README.md):
 //   GET /orders?reference=<orderId>, GET /orders?changedSince=<cursor>&limit=n,
-//   GET /stock?skus=a,b | ?cursor=<cursor>&limit=n, GET /shipments?cursor=<cursor>&limit=n
+//   GET /stock?skus=a,b | ?cursor=<cursor>&limit=n, GET /shipments?cursor=<cursor>&limit=n,
+//   GET /products?cursor=<cursor>&limit=n
 import { createServer } from "node:http";
 import { randomUUID } from "node:crypto";
 import { pathToFileURL } from "node:url";
@@ -49,6 +52,7 @@ export async function startErpSimulator({ port = 8788, host = "127.0.0.1", token
     master: { customers: null, items: null },
     stock: new Map(), // `${sku}|${location}` -> { sku, location, onHand, committed, seq }
     shipments: [], // { shipmentId, erpOrderId, reference, location, lines, carrier, tracking, shippedAt, seq }
+    products: new Map(), // sku -> { sku, status, name?, units?, version, seq }
   };
   const touch = (b, status) => {
     if (status) b.status = status;
@@ -95,11 +99,22 @@ export async function startErpSimulator({ port = 8788, host = "127.0.0.1", token
         state.master = { customers: m.customers ?? null, items: m.items ?? null };
         return json(res, 200, state.master);
       }
+      if (url.pathname === "/_sim/products" && req.method === "POST") {
+        for (const p of JSON.parse(raw).products ?? []) {
+          const seq = ++state.seq;
+          state.products.set(p.sku, { ...p, version: p.version ?? seq, seq });
+        }
+        return json(res, 200, { ok: true });
+      }
       if (url.pathname === "/_sim/stock" && req.method === "POST") {
         for (const r of JSON.parse(raw).rows ?? []) {
           state.stock.set(`${r.sku}|${r.location}`, { sku: r.sku, location: r.location, onHand: Number(r.onHand ?? 0), committed: Number(r.committed ?? 0), seq: ++state.seq });
         }
         return json(res, 200, { ok: true });
+      }
+      if (url.pathname === "/_sim/forget" && req.method === "POST") {
+        const { orderId } = JSON.parse(raw);
+        return json(res, 200, { forgotten: state.bookings.delete(String(orderId ?? "")) });
       }
       if (url.pathname === "/_sim/shipments" && req.method === "POST") {
         const s = JSON.parse(raw);
@@ -212,6 +227,10 @@ export async function startErpSimulator({ port = 8788, host = "127.0.0.1", token
       const asOf = new Date().toISOString();
       const p = page([...state.stock.values()]);
       return { rows: p.items.map(strip), asOf, cursor: p.cursor, more: p.more };
+    }
+    if (url.pathname === "/products") {
+      const p = page([...state.products.values()]);
+      return { products: p.items.map(strip), cursor: p.cursor, more: p.more };
     }
     if (url.pathname === "/shipments") {
       const p = page(state.shipments);

@@ -3,7 +3,8 @@
 import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { InventoryEvent } from "../core/canonical";
-import { uid } from "./helpers";
+import { forgetPolicy } from "../lib/policies";
+import { admin, uid } from "./helpers";
 
 const stub = (sku: string) => env.INVENTORY.getByName(sku);
 const snapshot = (sku: string, location: string, asOf: number, onHand: number): InventoryEvent => ({
@@ -11,11 +12,29 @@ const snapshot = (sku: string, location: string, asOf: number, onHand: number): 
 });
 async function setPolicy(channel: string, policy: unknown) {
   await env.DB.prepare("INSERT OR REPLACE INTO channel_policies (channel, policy, updated_at) VALUES (?, ?, ?)").bind(channel, JSON.stringify(policy), new Date().toISOString()).run();
+  // Written behind the admin API's back: drop this isolate's cached policies as the API would.
+  forgetPolicy(channel);
 }
 const kv = (channel: string, sku: string) => env.AVAILABILITY_KV.get<{ sku: string; channel: string; available: number; asOf: string }>(`avail:${channel}:${sku}`, "json");
 
+const events = (sku: string) =>
+  env.DB.prepare("SELECT id, type, state, data FROM outbound_events WHERE id LIKE ? ORDER BY created_at, id").bind(`inv_${sku}_%`).all<{ id: string; type: string; state: string; data: string }>();
+
 describe("InventoryDO projection", () => {
+  it("records no availability_changed event while no subscription wants one (KV and D1 figures still move)", async () => {
+    const sku = uid("SKU");
+    const ch = uid("quiet");
+    await setPolicy(ch, { locations: ["DC1"] });
+    await stub(sku).applyEvents([snapshot(sku, "DC1", Date.now() - 1000, 7)]);
+    await stub(sku).flush();
+    expect((await kv(ch, sku))!.available).toBe(7);
+    expect((await env.DB.prepare("SELECT available FROM availability_projections WHERE channel = ? AND sku = ?").bind(ch, sku).first<{ available: number }>())!.available).toBe(7);
+    expect((await events(sku)).results).toEqual([]);
+  });
+
   it("writes each channel's published figure to KV and D1 and records availability_changed events", async () => {
+    // A subscriber for availability changes: from now on each changed figure is also an outbound event.
+    expect((await admin(`/v1/admin/subscriptions/${uid("sub")}`, "PUT", { url: "https://hooks.example.com/stock", secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", events: ["inventory.*"] })).status).toBe(200);
     const sku = uid("SKU");
     const half = uid("half");
     const whole = uid("whole");

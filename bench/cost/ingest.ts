@@ -1,7 +1,8 @@
 /** Cost-run entry for the ingest Worker: the app's own handler and DO classes, metered (bench/cost/meter.ts). */
 import app, { InventoryDO as AppInventoryDO, TransactionDO as AppTransactionDO } from "../../workers/ingest/index";
-// The other objects are served as they are (wrangler needs every class the config binds).
-export { SchedulerDO, RateLimiterDO, ErpPollerDO, PartnerDO, MetricsDO, PublisherDO } from "../../workers/ingest/index";
+// Every other class is served as it is (wrangler needs every class the config binds); the local
+// exports below take precedence over `export *` for the two metered ones.
+export * from "../../workers/ingest/index";
 import { add, flush, meterDurableObject, setScript, wrapEnv } from "./meter";
 
 setScript("ingest");

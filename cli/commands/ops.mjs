@@ -128,7 +128,7 @@ export function registerExceptions(program) {
 }
 
 export function registerReconcile(program) {
-  leaf(program, "reconcile", "re-enqueue orders stuck before the ERP and list ERP confirmations without an ERP id").action(
+  leaf(program, "reconcile", "compare with the ERP, the WMS/3PL counts and what channels were told; heal what is safe, list the rest").action(
     run(async ({ opts, request }) => {
       const r = await request("POST", "/v1/ops/reconcile");
       const requeued = Array.isArray(r.requeued) ? r.requeued : [];
@@ -137,6 +137,8 @@ export function registerReconcile(program) {
         [
           `Re-enqueued ${requeued.length} order(s) for the ERP${requeued.length ? `: ${requeued.map((x) => (typeof x === "string" ? x : x.orderId ?? JSON.stringify(x))).join(", ")}` : "."}`,
           `Confirmed without an ERP order id: ${odd.length ? odd.join(", ") : "none"}.`,
+          ...(Array.isArray(r.discrepancies) ? [`Discrepancies: ${r.discrepancies.length}${r.discrepancies.length ? "" : "."}`, ...r.discrepancies.map((d) => `  ${d.healed ? "healed" : "RAISED"}  ${d.type}  ${d.explanation}`)] : []),
+          ...(Array.isArray(r.unchecked) && r.unchecked.length ? [`Not compared: ${r.unchecked.join("; ")}`] : []),
         ].join("\n"),
       );
     }),

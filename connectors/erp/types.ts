@@ -141,6 +141,16 @@ export interface ErpShipment {
 }
 
 /** A page of changes after `cursor`; feed `cursor` back for the next page. Opaque to callers. */
+/** A product as the ERP owns it: Switchyard's master data where the ERP is the owner system. */
+export interface ErpProduct {
+  sku: string;
+  status: "active" | "discontinued" | "blocked";
+  name?: string;
+  units?: { code: string; each: number }[];
+  /** Orders the ERP's revisions of the product (its write sequence or write time in ms). */
+  version: number;
+}
+
 export interface ErpPage<T> {
   items: T[];
   cursor: string;
@@ -162,6 +172,8 @@ export interface ErpConnector {
   /** With `skus`: those SKUs now. With a cursor: SKUs whose stock moved since it (null: everything, paged). `asOf` is the ERP's watermark for the rows. */
   stockByLocation(q: { cursor: string | null } | { skus: string[] }): Promise<ErpResult<ErpPage<ErpStockRow> & { asOf: string }>>;
   shipmentsSince(cursor: string | null): Promise<ErpResult<ErpPage<ErpShipment>>>;
+  /** Products changed since the cursor (null: everything, paged); absent where the connector cannot list products. */
+  productsChangedSince?(cursor: string | null): Promise<ErpResult<ErpPage<ErpProduct>>>;
 }
 
 /** Builds a connector for a configured ERP. */

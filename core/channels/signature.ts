@@ -58,3 +58,9 @@ export async function verifySharedSecret(presented: string | null, secret: strin
 export async function bodyDigestId(body: Uint8Array): Promise<string> {
   return `sha256:${await sha256Hex(body)}`;
 }
+
+/** A content-addressed delivery: its id is the body's digest (kept, so nothing hashes the body twice). */
+export async function digestDelivery(body: Uint8Array, topic: string): Promise<{ deliveryId: string; topic: string; bodyDigest: string }> {
+  const bodyDigest = await sha256Hex(body);
+  return { deliveryId: `sha256:${bodyDigest}`, topic, bodyDigest };
+}

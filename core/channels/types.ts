@@ -36,6 +36,12 @@ export type VerifyFailure =
 export interface Delivery {
   deliveryId: string;
   topic: string;
+  /**
+   * Set when `deliveryId` is the digest of the signed body (hex SHA-256): the id is
+   * content-addressed, so it can never be reused for other content, and ingest need not hash the
+   * body again.
+   */
+  bodyDigest?: string;
 }
 
 export type ParseFailure =

@@ -68,7 +68,7 @@ export class ErpPollerDO extends DurableObject<Env> {
     const next = Number(this.#get("nextAt") ?? 0);
     const last = this.#get("last");
     return {
-      cursors: { stock: this.#get("cursor:stock"), orders: this.#get("cursor:orders"), shipments: this.#get("cursor:shipments") },
+      cursors: { stock: this.#get("cursor:stock"), orders: this.#get("cursor:orders"), shipments: this.#get("cursor:shipments"), products: this.#get("cursor:products") },
       nextPollAt: next ? new Date(next).toISOString() : null,
       failures: Number(this.#get("failures") ?? 0),
       last: last ? (JSON.parse(last) as PollReport) : null,

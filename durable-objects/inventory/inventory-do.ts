@@ -45,13 +45,16 @@ export class InventoryDO extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.#store = new SqlStore(ctx.storage.sql);
-    this.#projector = new Projector(ctx.storage, env, this.#store);
+    this.#projector = new Projector(ctx.storage, env, this.#store, ctx);
     // The projection's due time lives in memory (projector.ts); the alarm is its durable record.
     this.#timers = new Timers(ctx.storage, () => this.#projector.dueAt());
     this.#faults = new Faults(ctx.storage.sql, env);
     this.#backorders = new BackorderQueue(ctx.storage.sql, this.#store, this.#timers);
     void ctx.blockConcurrencyWhile(async () => {
-      this.#store.migrate([...TIMER_SCHEMA, ...PROJECTION_SCHEMA, ...BACKORDER_SCHEMA, `CREATE TABLE IF NOT EXISTS identity (k INTEGER PRIMARY KEY CHECK (k = 1), sku TEXT NOT NULL)`]);
+      this.#store.migrate([...TIMER_SCHEMA, ...PROJECTION_SCHEMA, ...BACKORDER_SCHEMA, `CREATE TABLE IF NOT EXISTS identity (k INTEGER PRIMARY KEY CHECK (k = 1), sku TEXT NOT NULL)`,
+        // The latest on-hand a WMS or 3PL reported per location, kept apart from the position (which
+        // the ERP may overwrite): reconciliation compares it with the ERP's figure.
+        `CREATE TABLE IF NOT EXISTS stock_reports (location TEXT NOT NULL, source TEXT NOT NULL, on_hand INTEGER NOT NULL, as_of INTEGER NOT NULL, event_id TEXT NOT NULL, PRIMARY KEY (location, source))`]);
     });
   }
 
@@ -118,6 +121,18 @@ export class InventoryDO extends DurableObject<Env> {
       if (events.some((e) => e.sku !== events[0]!.sku)) throw new RangeError("all events of one call must be for this SKU");
       const now = Date.now();
       const outcomes = ledger.applyEvents(this.#store, events, now);
+      events.forEach((e, i) => {
+        const onHand = e.quantities?.onHand;
+        if (outcomes[i] !== "accepted" || e.source === "erp" || typeof onHand !== "number") return;
+        this.ctx.storage.sql.exec(
+          "INSERT INTO stock_reports (location, source, on_hand, as_of, event_id) VALUES (?, ?, ?, ?, ?) ON CONFLICT (location, source) DO UPDATE SET on_hand = excluded.on_hand, as_of = excluded.as_of, event_id = excluded.event_id WHERE excluded.as_of >= stock_reports.as_of",
+          e.location,
+          e.source,
+          onHand,
+          Date.parse(e.asOf),
+          e.eventId,
+        );
+      });
       const accepted = events.filter((_, i) => outcomes[i] === "accepted").map((e) => Date.parse(e.asOf));
       if (accepted.length) this.#projector.markChanged(Math.min(...accepted), now);
       if (accepted.length) this.#fillBackorders();
@@ -160,6 +175,33 @@ export class InventoryDO extends DurableObject<Env> {
       backorders: this.#backorders.describe(),
       ...this.#projector.describe(),
       projectionDue: this.#projector.dueAt() !== null,
+    };
+  }
+
+  /**
+   * What reconciliation compares (jobs/reconcile.ts): each location's position with its
+   * watermarks, the holds with when the ERP was known to have them, the WMS/3PL on-hand reports,
+   * and what each channel was last told.
+   */
+  async reconcileView(limit = 2000) {
+    const sql = this.ctx.storage.sql;
+    return {
+      sku: this.#sku(),
+      /** A projection run is owed: the figures written may trail the counters for a moment. */
+      projectionDue: this.#projector.dueAt() !== null,
+      positions: ledger.describe(this.#store).locations.map((l) => ({ location: l.location, onHand: l.position.onHand, committed: l.position.committed, watermark: l.position.watermark, onHandAsOf: l.position.onHandAsOf })),
+      holds: sql
+        .exec<{ order_id: string; location: string; held: number; seen_at: number | null; created_at: number }>("SELECT order_id, location, SUM(held) AS held, MAX(seen_at) AS seen_at, MIN(created_at) AS created_at FROM reservations WHERE held > 0 GROUP BY order_id, location LIMIT ?", limit)
+        .toArray()
+        .map((r) => ({ orderId: r.order_id, location: r.location, held: r.held, seenAt: r.seen_at, createdAt: r.created_at })),
+      reports: sql
+        .exec<{ location: string; source: string; on_hand: number; as_of: number; event_id: string }>("SELECT * FROM stock_reports")
+        .toArray()
+        .map((r) => ({ location: r.location, source: r.source, onHand: r.on_hand, asOf: r.as_of, eventId: r.event_id })),
+      published: sql
+        .exec<{ channel: string; available: number; written_at: number }>("SELECT channel, available, written_at FROM projections")
+        .toArray()
+        .map((r) => ({ channel: r.channel, available: r.available, writtenAt: r.written_at })),
     };
   }
 

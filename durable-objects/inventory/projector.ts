@@ -15,16 +15,18 @@ import type { PolicyOrDefault } from "../../core/inventory/policy";
 import { writeProjections } from "../../db/availability";
 import { indexSku } from "../../db/publishing";
 import type { Env } from "../../lib/env";
+import { observe, type Waiter } from "../../lib/metrics";
 import { loadPolicies } from "../../lib/policies";
+import { subscribedTypes } from "../../lib/subscribed";
 import { groupKey, publishTargets, type PublishedFigure, type PublishMessage, type PublishTarget } from "../../lib/publishing";
 
 export const PROJECTION_SCHEMA = [
-  `CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value)`,
-  `CREATE TABLE IF NOT EXISTS channels (channel TEXT PRIMARY KEY)`,
-  `CREATE TABLE IF NOT EXISTS projections (channel TEXT PRIMARY KEY, available INTEGER NOT NULL, seq INTEGER NOT NULL, written_at INTEGER NOT NULL)`,
+  `CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value) WITHOUT ROWID`,
+  `CREATE TABLE IF NOT EXISTS channels (channel TEXT PRIMARY KEY) WITHOUT ROWID`,
+  `CREATE TABLE IF NOT EXISTS projections (channel TEXT PRIMARY KEY, available INTEGER NOT NULL, seq INTEGER NOT NULL, written_at INTEGER NOT NULL) WITHOUT ROWID`,
   // Re-projection asks (jobs/reproject.ts): publish this channel's figure even if unchanged, to these connections, under this policy.
   `CREATE TABLE IF NOT EXISTS forced (channel TEXT PRIMARY KEY, policy TEXT, targets TEXT NOT NULL)`,
-  `CREATE TABLE IF NOT EXISTS sync_lag (id INTEGER PRIMARY KEY AUTOINCREMENT, channel TEXT NOT NULL, source_at INTEGER, received_at INTEGER, written_at INTEGER NOT NULL)`,
+  `CREATE TABLE IF NOT EXISTS sync_lag (id INTEGER PRIMARY KEY, channel TEXT NOT NULL, source_at INTEGER, received_at INTEGER, written_at INTEGER NOT NULL)`,
 ];
 
 export const MIN_WRITE_INTERVAL_MS = 1000;
@@ -43,6 +45,8 @@ export interface ForcedChannel {
   /** The channel's policy as the job read it (other isolates may cache the old one for a few seconds). */
   policy?: PolicyOrDefault;
   targets: PublishTarget[];
+  /** Write KV and D1 again even when the figure has not moved (reconciliation found them wrong). */
+  rewrite?: boolean;
 }
 
 export class Projector {
@@ -63,6 +67,7 @@ export class Projector {
     private readonly storage: DurableObjectStorage,
     private readonly env: Env,
     private readonly store: InventoryStore,
+    private readonly waiter?: Waiter,
   ) {}
 
   #meta(key: string): number | null {
@@ -103,7 +108,7 @@ export class Projector {
     this.storage.sql.exec(
       "INSERT OR REPLACE INTO forced (channel, policy, targets) VALUES (?, ?, ?)",
       ask.channel,
-      ask.policy === undefined ? null : JSON.stringify({ policy: ask.policy }),
+      ask.policy === undefined && !ask.rewrite ? null : JSON.stringify({ policy: ask.policy, rewrite: ask.rewrite === true }),
       JSON.stringify(ask.targets),
     );
     this.markChanged(now, now);
@@ -125,7 +130,13 @@ export class Projector {
       const [loaded, targets] = await Promise.all([loadPolicies(this.env), publishTargets(this.env)]);
       const policies = new Map(loaded);
       const forced = new Map(taken.forced.map((f) => [f.channel, f]));
-      for (const f of taken.forced) if (f.policy !== null) policies.set(f.channel, (JSON.parse(f.policy) as { policy: PolicyOrDefault }).policy);
+      const rewrite = new Set<string>();
+      for (const f of taken.forced) {
+        if (f.policy === null) continue;
+        const p = JSON.parse(f.policy) as { policy?: PolicyOrDefault; rewrite?: boolean };
+        if (p.policy !== undefined) policies.set(f.channel, p.policy);
+        if (p.rewrite) rewrite.add(f.channel);
+      }
       const known = this.storage.sql.exec<{ channel: string }>("SELECT channel FROM channels").toArray().map((r) => r.channel);
       const last = new Map(this.storage.sql.exec<{ channel: string; available: number; seq: number }>("SELECT channel, available, seq FROM projections").toArray().map((r) => [r.channel, r]));
       const asOf = new Date(now).toISOString();
@@ -141,7 +152,7 @@ export class Projector {
         // Unchanged figures are published only when asked (re-projection) or when a connection splits the
         // channel over locations (a location's share can move while the channel's total does not).
         if (channelTargets.length && (prev?.available !== available || ask || grouped)) figures.push(this.#figure(channel, available, policy, channelTargets, ask ? (JSON.parse(ask.targets) as PublishTarget[]) : undefined));
-        if (prev?.available === available) continue;
+        if (prev?.available === available && !rewrite.has(channel)) continue;
         changed.push({ sku, channel, available, asOf, seq: (prev?.seq ?? 0) + 1, previous: prev?.available ?? null });
       }
       if (this.#meta("sku_indexed") === null) {
@@ -197,8 +208,11 @@ export class Projector {
   }
 
   async #write(changed: (Projected & { seq: number; previous: number | null })[], sourceAt: number | null, now: number): Promise<void> {
-    await writeProjections(this.env.DB, changed, sourceAt, now);
+    const wanted = await subscribedTypes(this.env);
+    await writeProjections(this.env.DB, changed, sourceAt, now, wanted("inventory.availability_changed"));
     await Promise.all(changed.map((c) => this.env.AVAILABILITY_KV.put(availabilityKey(c.channel, c.sku), JSON.stringify({ sku: c.sku, channel: c.channel, available: c.available, asOf: c.asOf }))));
+    // Buffered and flushed in one batch later (lib/metrics.ts): nothing here waits for it.
+    if (sourceAt !== null) for (const c of changed) observe(this.env, this.waiter, "switchyard_inventory_sync_lag_seconds", { channel: c.channel }, Math.max(0, now - sourceAt) / 1000);
   }
 
   /** Ops view of the projection: what each channel was last shown and the measured sync lag. */

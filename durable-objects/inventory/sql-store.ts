@@ -12,17 +12,17 @@ import type { ReservationRow } from "../../core/inventory/watermark";
 const SCHEMA = [
   // Position, per-figure marks and the pending move log of each location, as JSON: a SKU has few
   // locations and they are always read whole.
-  `CREATE TABLE IF NOT EXISTS locations (location TEXT PRIMARY KEY, state TEXT NOT NULL)`,
+  `CREATE TABLE IF NOT EXISTS locations (location TEXT PRIMARY KEY, state TEXT NOT NULL) WITHOUT ROWID`,
   `CREATE TABLE IF NOT EXISTS lines (order_id TEXT NOT NULL, line_no INTEGER NOT NULL, channel TEXT NOT NULL,
      requested INTEGER NOT NULL, reserved INTEGER NOT NULL, backordered INTEGER NOT NULL, rejected INTEGER NOT NULL,
-     allocations TEXT NOT NULL, created_at INTEGER NOT NULL, state TEXT NOT NULL, PRIMARY KEY (order_id, line_no))`,
+     allocations TEXT NOT NULL, created_at INTEGER NOT NULL, state TEXT NOT NULL, PRIMARY KEY (order_id, line_no)) WITHOUT ROWID`,
   `CREATE TABLE IF NOT EXISTS reservations (order_id TEXT NOT NULL, line_no INTEGER NOT NULL, location TEXT NOT NULL,
      channel TEXT NOT NULL, held INTEGER NOT NULL, shipped INTEGER NOT NULL, shipped_at INTEGER, created_at INTEGER NOT NULL,
-     seen_at INTEGER, PRIMARY KEY (order_id, line_no, location))`,
+     seen_at INTEGER, PRIMARY KEY (order_id, line_no, location)) WITHOUT ROWID`,
   `CREATE INDEX IF NOT EXISTS reservations_location ON reservations (location)`,
   `CREATE TABLE IF NOT EXISTS totals (location TEXT NOT NULL, channel TEXT NOT NULL, held INTEGER NOT NULL,
-     held_seen INTEGER NOT NULL, shipped_unseen INTEGER NOT NULL, PRIMARY KEY (location, channel))`,
-  `CREATE TABLE IF NOT EXISTS seen_ids (id TEXT PRIMARY KEY, at INTEGER NOT NULL)`,
+     held_seen INTEGER NOT NULL, shipped_unseen INTEGER NOT NULL, PRIMARY KEY (location, channel)) WITHOUT ROWID`,
+  `CREATE TABLE IF NOT EXISTS seen_ids (id TEXT PRIMARY KEY, at INTEGER NOT NULL) WITHOUT ROWID`,
   `CREATE INDEX IF NOT EXISTS seen_ids_at ON seen_ids (at)`,
 ];
 

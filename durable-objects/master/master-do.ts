@@ -12,6 +12,8 @@ import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../../lib/env";
 import { log } from "../../lib/log";
 import { orderStubById } from "../../lib/orders";
+import { applyChunk } from "../../lib/imports";
+import type { ImportMessage } from "../../lib/messages";
 import type { JobReport, Rejection } from "../../core/master/jobs";
 
 export type { JobKind, JobReport, Rejection } from "../../core/master/jobs";
@@ -114,6 +116,11 @@ export class MasterDO extends DurableObject<Env> {
     }
     this.#save(j);
     return { counted };
+  }
+
+  /** Applies one chunk of the job (lib/imports.ts) and counts it. */
+  async applyChunk(m: ImportMessage, retried: boolean): Promise<unknown> {
+    return applyChunk(this.env, m, retried, (r) => this.chunkDone(m.chunk, r));
   }
 
   report(): JobReport | null {

@@ -9,7 +9,7 @@ export const RETENTION_MS = 7 * 24 * 3600 * 1000;
 const LEASE_MS = 60_000;
 
 export const GUARD_SCHEMA = `CREATE TABLE IF NOT EXISTS records (key TEXT PRIMARY KEY, state TEXT NOT NULL, fingerprint TEXT NOT NULL,
-  status INTEGER, body TEXT, lease_until INTEGER NOT NULL, created_at INTEGER NOT NULL)`;
+  status INTEGER, body TEXT, lease_until INTEGER NOT NULL, created_at INTEGER NOT NULL) WITHOUT ROWID`;
 
 export type ClaimResult =
   | { state: "new" }

@@ -11,6 +11,7 @@ import { writeOrderProjections } from "../../db/orders";
 import type { Env } from "../../lib/env";
 import { log } from "../../lib/log";
 import { loadPolicy } from "../../lib/policies";
+import { subscribedTypes } from "../../lib/subscribed";
 import { consumeShipment, markOrderSeenByErp, reallocateLine, releaseOrder, reserveOrder, type LineOutcome } from "../../lib/reservations";
 import { InjectedFault, type Faults } from "../faults";
 import type { Timers } from "../timers";
@@ -53,15 +54,27 @@ export class OrderEffects {
     this.returns = new OrderReturns(env, store);
   }
 
+  /**
+   * When the alarm must run the drain if nothing else does. In memory, not a timer row: what is
+   * owed is in the state document (`pending`, the projection marks) and the alarm set with the
+   * write is the durable record, so an evicted object's alarm still drains it. A row here was
+   * written and deleted on every change.
+   */
+  #dueAt: number | null = null;
+
+  dueAt(): number | null {
+    return this.#dueAt;
+  }
+
   /** Marks effects owed: call in the same synchronous block as the write that owes them. */
   owe(now = Date.now()): void {
-    this.timers.schedule("effects", now + this.#retryMs());
+    this.#dueAt = Math.min(this.#dueAt ?? Infinity, now + this.#retryMs());
     this.timers.armNow();
   }
 
   /** After a failed drain: try again in a while (not at once, or a failing effect would spin). */
   retryLater(now = Date.now()): void {
-    this.timers.reset("effects", now + this.#retryMs());
+    this.#dueAt = now + this.#retryMs();
     this.timers.armNow();
   }
 
@@ -100,6 +113,8 @@ export class OrderEffects {
       if (!effect) {
         // Other calls may have changed the state while an earlier projection was in flight.
         if (s.projectedAt === s.updatedAt && !this.#hasUnprojected(s)) {
+          this.#dueAt = null;
+          // Objects of earlier versions kept the owed-effects mark as a timer row.
           this.timers.clear("effects");
           await this.timers.arm();
           return;
@@ -287,7 +302,8 @@ export class OrderEffects {
       .toArray();
     const entries: TimelineEntry[] = rows.map((r) => ({ ...r, detail: JSON.parse(r.detail) as Record<string, unknown> }));
     const lines = linesSignature(s);
-    const projection = projectionOf(s, entries);
+    const [projection, wanted] = [projectionOf(s, entries), await subscribedTypes(this.env)];
+    projection.events = projection.events.filter((e) => wanted(e.type));
     // Lines the last projection already wrote are not written again (most changes touch only the order's row).
     if (lines === s.projectedLines) projection.lines = null;
     // Never projected: D1 has no lines of it. Projected by an older version: unknown, so stale rows are deleted.

@@ -175,7 +175,8 @@ export class OrderRole {
         s.exceptionDetail = undefined;
         this.timers.clear("watch");
         if (s.status !== "cancelled") {
-          if (s.status !== "sent_to_erp") this.store.transition(s, "sent_to_erp", "dispatch");
+          // A re-dispatched order (reconciliation) is erp_accepted already: nothing to walk through.
+          if (s.status !== "sent_to_erp" && s.status !== "erp_accepted") this.store.transition(s, "sent_to_erp", "dispatch");
           this.store.transition(s, "erp_accepted", "dispatch", { erpOrderId: r.erpOrderId });
           if (ackSeconds > 0 && s.ackDueAt === undefined) {
             // The ERP releases the order to the warehouse or 3PL: their acknowledgement is due.
@@ -238,6 +239,23 @@ export class OrderRole {
     if (!s) return null;
     if (s.status === "cancelled" || s.dispatch.state === "confirmed" || s.dispatch.state === "skipped") return this.store.view(s);
     this.store.append(s, "requeued", "switchyard", { reason });
+    s.dispatch.state = "pending";
+    if (!s.pending.includes("enqueue")) s.pending.push("enqueue");
+    this.commit(s);
+    await this.effects.drain();
+    return this.store.view();
+  }
+
+  /**
+   * Reconciliation found that the ERP has no trace of this confirmed order: book it again. Safe
+   * to repeat: the connector looks the order up by its reference before creating, so an ERP
+   * that did have it answers with the existing booking.
+   */
+  async redispatch(reason: string): Promise<OrderView | null> {
+    const s = this.store.load();
+    if (!s) return null;
+    if (s.status === "cancelled" || s.dispatch.state !== "confirmed") return this.store.view(s);
+    this.store.append(s, "erp_redispatch", "reconcile", { reason, ...(s.erpOrderId ? { erpOrderId: s.erpOrderId } : {}) });
     s.dispatch.state = "pending";
     if (!s.pending.includes("enqueue")) s.pending.push("enqueue");
     this.commit(s);

@@ -29,14 +29,15 @@ export class TransactionDO extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     for (const ddl of [
-      `CREATE TABLE IF NOT EXISTS kv (k TEXT PRIMARY KEY, v TEXT NOT NULL)`,
+      `CREATE TABLE IF NOT EXISTS kv (k TEXT PRIMARY KEY, v TEXT NOT NULL) WITHOUT ROWID`,
       // No AUTOINCREMENT: entries are never deleted, so the rowid already only grows, and
       // AUTOINCREMENT writes its sqlite_sequence row again on every entry (a row written each).
       `CREATE TABLE IF NOT EXISTS timeline (seq INTEGER PRIMARY KEY, at TEXT NOT NULL, type TEXT NOT NULL, source TEXT NOT NULL, detail TEXT NOT NULL)`,
       ...TIMER_SCHEMA,
     ])
       ctx.storage.sql.exec(ddl);
-    this.#timers = new Timers(ctx.storage);
+    // Owed effects are due from memory (order-effects.ts); their alarm is the durable record.
+    this.#timers = new Timers(ctx.storage, () => this.#order.effects.dueAt());
     this.#faults = new Faults(ctx.storage.sql, env);
     this.#guard = new Guard(ctx.storage.sql);
     this.#order = new OrderRole(ctx, env, this.#timers, this.#faults);
@@ -90,6 +91,10 @@ export class TransactionDO extends DurableObject<Env> {
 
   requeue(reason: string) {
     return this.#order.requeue(reason);
+  }
+
+  redispatch(reason: string) {
+    return this.#order.redispatch(reason);
   }
 
   noteChannelEvent(type: string, source: string, detail: Record<string, unknown>, scope: FactScope) {

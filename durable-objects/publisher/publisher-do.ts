@@ -124,6 +124,11 @@ export class PublisherDO extends DurableObject<Env> {
     return matching.some((r) => publisher.isEcho({ ...observed, sku }, { available: r.last_ack!, at: r.ack_at! }));
   }
 
+  /** Reconciliation: what this connection was last asked to publish for the SKU and what the channel acknowledged, per channel location. */
+  acknowledged(sku: string): { channelLocation: string; published: number; acknowledged: number | null; at: string | null; state: string }[] {
+    return this.#store.bySku(sku).map((r) => ({ channelLocation: r.loc, published: r.target, acknowledged: r.last_ack, at: iso(r.ack_at), state: r.state }));
+  }
+
   /** Ops view: counts, lag, throttle and pause state, and (with `limit` > 0) the figure per SKU. */
   describe(limit = 50): PublisherView {
     const s = this.#store;

@@ -55,11 +55,23 @@ async function kitAvailability(env: Env, ch: string, s: string, policy: () => Pr
   return { sku: s, channel: ch, available, asOf, source: figures.some((f) => f.source === "authoritative") ? "authoritative" : "cache" };
 }
 
-/** Many SKUs: one bulk KV read (up to 100 keys), then the DO only for the low or missing ones. */
+/**
+ * Many SKUs: one bulk KV read (up to 100 keys); comfortable figures are answered as read, in one
+ * pass with no per-SKU promise, and only the low or missing ones go to their DO.
+ */
 async function lookupMany(env: Env, ch: string, skus: string[], policy: () => Promise<PolicyOrDefault>): Promise<AvailabilityItem[]> {
   const keys = skus.map((s) => availabilityKey(ch, s));
   const cached = await env.AVAILABILITY_KV.get<Projected>(keys, "json");
-  return Promise.all(skus.map((s, i) => lookup(env, ch, s, policy, cached.get(keys[i]!) ?? null)));
+  const low = threshold(env);
+  const items: AvailabilityItem[] = new Array(skus.length);
+  const slow: Promise<void>[] = [];
+  for (let i = 0; i < skus.length; i++) {
+    const hit = cached.get(keys[i]!) ?? null;
+    if (hit && hit.available > low) items[i] = { sku: hit.sku, channel: hit.channel, available: hit.available, asOf: hit.asOf, source: "cache" };
+    else slow.push(lookup(env, ch, skus[i]!, policy, hit).then((r) => void (items[i] = r)));
+  }
+  if (slow.length) await Promise.all(slow);
+  return items;
 }
 
 /** The policy is read at most once per request, and only if some SKU needs the DO. */
@@ -73,12 +85,22 @@ function lazyPolicy(env: Env, ch: string): () => Promise<PolicyOrDefault> {
  * answer's `asOf` is "now" on every call, and a client revalidating wants to know whether the
  * numbers changed, which is what a weak ETag promises.
  */
-async function etagOf(items: AvailabilityItem[]): Promise<string> {
+function etagOf(items: AvailabilityItem[]): string {
   // One SKU (the hot path): its URL names sku and channel, so the figure itself is the validator.
   if (items.length === 1) return `W/"${items[0]!.available}.${items[0]!.source}"`;
-  const figures = JSON.stringify(items.map((i) => [i.sku, i.channel, i.available, i.source]));
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(figures)));
-  return `W/"${[...digest.slice(0, 16)].map((b) => b.toString(16).padStart(2, "0")).join("")}"`;
+  // Many: a 64-bit FNV-1a (two 32-bit lanes) over the figures. A weak validator only has to change
+  // when a figure does; a cryptographic digest per request cost more than building the answer.
+  let a = 0x811c9dc5;
+  let b = 0x01000193 ^ items.length;
+  for (const i of items) {
+    const f = `${i.sku}\u0000${i.channel}\u0000${i.available}\u0000${i.source}\u0001`;
+    for (let k = 0; k < f.length; k++) {
+      const c = f.charCodeAt(k);
+      a = Math.imul(a ^ c, 0x01000193) >>> 0;
+      b = Math.imul(b ^ c, 0x01000193 ^ 0x5bd1e995) >>> 0;
+    }
+  }
+  return `W/"${a.toString(16).padStart(8, "0")}${b.toString(16).padStart(8, "0")}.${items.length}"`;
 }
 
 function matches(ifNoneMatch: string | undefined, etag: string): boolean {
@@ -91,7 +113,7 @@ function matches(ifNoneMatch: string | undefined, etag: string): boolean {
 /** JSON with a strong ETag; `If-None-Match` → 304. Authoritative (low-stock) answers are `no-cache`. */
 async function answer(c: Context<AppEnv>, body: unknown, items: AvailabilityItem[]): Promise<Response> {
   const text = JSON.stringify(body);
-  const etag = await etagOf(items);
+  const etag = etagOf(items);
   const headers = {
     etag,
     "cache-control": items.some((i) => i.source === "authoritative") ? "private, no-cache" : `private, max-age=${CACHE_MAX_AGE}`,

@@ -6,6 +6,7 @@
 import { Hono } from "hono";
 import { SCHEDULER_OBJECT } from "../../core/keys";
 import { notFound, onError, type AppEnv } from "../../lib/http";
+import availability from "../availability/index";
 import { adminRoutes } from "./routes/admin";
 import { opsRoutes } from "./routes/ops";
 import { opsBacklogRoutes } from "./routes/ops-backlog";
@@ -55,8 +56,11 @@ export default {
       schedulerStarted = true;
       ctx.waitUntil(env.SCHEDULER.getByName(SCHEDULER_OBJECT).ensure().catch(() => { schedulerStarted = false; }));
     }
-    // Availability reads are the hottest path: hand them over before any routing of ours.
-    if (env.AVAILABILITY && new URL(request.url).pathname.startsWith("/v1/availability/")) return env.AVAILABILITY.fetch(request);
+    // Availability reads are the hottest path: served before any routing of ours, by the
+    // availability Worker's own app in this isolate (the same bindings: KV, the SKUs' objects,
+    // keys), not over the service binding: one Worker invocation per read, as in production,
+    // where the availability Worker has its own route.
+    if (new URL(request.url).pathname.startsWith("/v1/availability/")) return availability.fetch(request, env, ctx);
     return app.fetch(request, env, ctx);
   },
 } satisfies ExportedHandler<AppEnv["Bindings"]>;

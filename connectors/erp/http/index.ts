@@ -4,7 +4,7 @@
  * `Idempotency-Key`; after a timeout the connector asks `GET /orders?reference=` before it
  * reports a retry, so a booking that did land is reported as booked.
  */
-import type { ConnectorDeps, ConnectorFactory, ErpConnectionConfig, ErpConnector, ErpOrder, ErpOrderStatus, ErpResult, ErpShipment, ErpStockRow } from "../types";
+import type { ConnectorDeps, ConnectorFactory, ErpConnectionConfig, ErpConnector, ErpOrder, ErpOrderStatus, ErpProduct, ErpResult, ErpShipment, ErpStockRow } from "../types";
 import { guarded } from "../shared/guard";
 import { asObject, send, str, type Answer } from "../shared/http";
 import { LocationMap } from "../shared/locations";
@@ -123,6 +123,26 @@ class HttpConnector implements ErpConnector {
     }
     const cursor = str(b.cursor) ?? ("cursor" in q ? (q.cursor ?? "") : "");
     return ok({ items, cursor, more: b.more === true, asOf: str(b.asOf) ?? asked });
+  }
+
+  /** `GET /products?cursor=&limit=` → `{ products: [{ sku, status, name?, units?, version }], cursor, more }`; a 404 means the ERP lists none. */
+  async productsChangedSince(cursor: string | null) {
+    const a = await this.#call("GET", `/products?cursor=${encodeURIComponent(cursor ?? "")}&limit=${this.#pageSize}`);
+    if (a.ok && a.status === 404) return ok({ items: [], cursor: cursor ?? "", more: false });
+    if (!a.ok || a.status !== 200) return failure(a, "GET /products");
+    const b = asObject(a.json);
+    if (!b || !Array.isArray(b.products)) return config("GET /products answered without a `products` array");
+    const items: ErpProduct[] = [];
+    for (const v of b.products) {
+      const r = asObject(v);
+      const sku = str(r?.sku);
+      const status = str(r?.status);
+      const version = Number(r?.version);
+      if (!r || !sku || !Number.isSafeInteger(version) || (status !== "active" && status !== "discontinued" && status !== "blocked")) continue;
+      const units = Array.isArray(r.units) ? r.units.map(asObject).filter((u) => u !== null && str(u.code) && Number.isInteger(Number(u.each))).map((u) => ({ code: str(u!.code)!, each: Number(u!.each) })) : undefined;
+      items.push({ sku, status, version, ...(str(r.name) ? { name: str(r.name) } : {}), ...(units?.length ? { units } : {}) });
+    }
+    return ok({ items, cursor: str(b.cursor) ?? cursor ?? "", more: b.more === true });
   }
 
   async shipmentsSince(cursor: string | null) {

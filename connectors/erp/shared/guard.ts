@@ -5,7 +5,7 @@
 import type { ErpConnector, ErpResult } from "../types";
 import { config, errorText } from "./result";
 
-const METHODS = ["health", "createOrder", "cancelOrder", "getOrder", "ordersChangedSince", "stockByLocation", "shipmentsSince"] as const;
+const METHODS = ["health", "createOrder", "cancelOrder", "getOrder", "ordersChangedSince", "stockByLocation", "shipmentsSince", "productsChangedSince"] as const;
 
 /** Replaces every occurrence of each secret (and its URL-encoded form) with `[redacted]`. */
 export function scrub(text: string, secrets: readonly string[]): string {
@@ -35,7 +35,9 @@ function scrubResult<T>(r: ErpResult<T>, secrets: readonly string[]): ErpResult<
 export function guarded(impl: ErpConnector, secrets: () => readonly string[]): ErpConnector {
   const out = { kind: impl.kind } as { -readonly [K in keyof ErpConnector]: ErpConnector[K] };
   for (const m of METHODS) {
-    const fn = impl[m].bind(impl) as (...a: unknown[]) => Promise<ErpResult<unknown>>;
+    // Optional methods (productsChangedSince) stay absent where the connector has none.
+    if (typeof impl[m] !== "function") continue;
+    const fn = impl[m]!.bind(impl) as (...a: unknown[]) => Promise<ErpResult<unknown>>;
     (out as Record<string, unknown>)[m] = async (...args: unknown[]) => {
       try {
         return scrubResult(await fn(...args), secrets());

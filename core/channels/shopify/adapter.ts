@@ -8,7 +8,7 @@
  * The order's `updated_at` is its version, which lets ingest flag a retried old payload as stale.
  */
 import { err, ok, type CanonicalOrder, type ChannelEvent, type Result } from "../../canonical";
-import { bodyDigestId, header, verifyBodyHmac } from "../signature";
+import { digestDelivery, header, verifyBodyHmac } from "../signature";
 import { invalidPayload, parseJsonBody, validOrder } from "../payload";
 import type { ChannelAdapter, ParseFailure } from "../types";
 import { mapCancellation, mapFulfillment, mapInventoryLevel, mapOrder, mapRefund } from "./map";
@@ -24,7 +24,7 @@ export const shopifyAdapter: ChannelAdapter = {
   async verify(req, conn) {
     const checked = await verifyBodyHmac(conn.secret, req.body, header(req.headers, "x-shopify-hmac-sha256"));
     if (!checked.ok) return checked;
-    return ok({ deliveryId: await bodyDigestId(req.body), topic: header(req.headers, "x-shopify-topic") ?? "" });
+    return ok(await digestDelivery(req.body, header(req.headers, "x-shopify-topic") ?? ""));
   },
 
   parse(req, conn, { topic }): Result<ChannelEvent[], ParseFailure> {

@@ -15,6 +15,7 @@ import { getConnection, listConnections, rotateConnectionSecret, upsertConnectio
 import { listAudit } from "../../../db/audit";
 import { getPolicyRow, listPolicyRows, upsertPolicy } from "../../../db/policies";
 import { deleteSubscription, listSubscriptions, upsertSubscription } from "../../../db/subscriptions";
+import { forgetSubscriptions } from "../../../lib/subscribed";
 import { CONNECTION_KINDS, forgetConnection, maskSettings, sealSettings } from "../../../lib/connections";
 import { createRoute, json, problems, route } from "../../../lib/api";
 import { param, parseJsonBody, ProblemError, requireAdmin, validate, type AppEnv } from "../../../lib/http";
@@ -330,6 +331,7 @@ route(
     const url = outboundUrl(c.env, data.url, "url");
     const now = new Date().toISOString();
     const previous = await upsertSubscription(c.env.DB, { id, url, secretEnc: await encryptSecret(c.env.SECRETS_KEY, data.secret), events: data.events, updatedAt: now });
+    forgetSubscriptions();
     await audit(c, { action: "subscription.put", resource: "subscription", id, before: previous && { url: previous.url, events: previous.events }, after: { url, events: data.events, secret: "(set)" } });
     return c.json({ id, url, events: data.events });
   },
@@ -364,6 +366,7 @@ route(
   }),
   async (c) => {
     const gone = await deleteSubscription(c.env.DB, param(c, "id"));
+    forgetSubscriptions();
     if (!gone) throw new ProblemError(404, "Not found", `No subscription ${param(c, "id")}.`);
     await audit(c, { action: "subscription.delete", resource: "subscription", id: gone.id, before: { url: gone.url, events: gone.events } });
     return c.json({ id: param(c, "id"), deleted: true });

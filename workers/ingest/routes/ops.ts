@@ -7,7 +7,7 @@ import { z } from "zod";
 import { deadLetterCounts, listDeadLetters } from "../../../db/dead-letters";
 import { countOpenExceptions, openExceptions } from "../../../db/exceptions";
 import { backlogByChannel } from "../../../db/backlog";
-import { confirmedWithoutErpId, countOrdersBy, countStuckOrders, exceptionOrders, stuckOrders } from "../../../db/orders";
+import { countOrdersBy, countStuckOrders, exceptionOrders } from "../../../db/orders";
 import { gauge, parseSeriesKey, renderPrometheus, samplesAsJson, type Sample } from "../../../core/metrics";
 import { judge } from "../../../core/silence";
 import { readCounted } from "../../../lib/metrics";
@@ -16,8 +16,9 @@ import { syncLagSince } from "../../../db/availability";
 import { replayDeadLetter } from "../../../jobs/dead-letters";
 import { audit } from "../../../lib/audit";
 import { createRoute, json, problems, route } from "../../../lib/api";
-import { param, requireScope, ProblemError, validate, type AppEnv } from "../../../lib/http";
-import { orderStubById } from "../../../lib/orders";
+import { param, parseOptionalJsonBody, requireScope, ProblemError, validate, type AppEnv } from "../../../lib/http";
+import { reconcile } from "../../../jobs/reconcile";
+import { DISCREPANCY_TYPES } from "../../../core/reconcile";
 import { dashboardHtml } from "./ops-dashboard";
 import { publishingGauges, publishingStatus, type PublishingStatus } from "../../../lib/publishing-status";
 
@@ -266,31 +267,56 @@ route(
   },
 );
 
+const reconcileBody = z.strictObject({
+  since: z.iso.datetime({ offset: true }).optional().describe("Orders confirmed (last changed) since; default 24 hours back"),
+  channels: z.array(z.string().min(1).max(200)).min(1).max(100).optional().describe("Only these channels' orders"),
+  skus: z.array(z.string().min(1).max(200)).min(1).max(500).optional().describe("Only these SKUs' stock and figures; default the most recently seen"),
+  erpConnection: z.string().min(1).max(200).optional().describe("The ERP connection stock is compared with; default the default one"),
+  heal: z.boolean().optional().describe("false: report only, change nothing"),
+});
+const evidence = z.object({ kind: z.string(), id: z.string().nullable(), at: z.string().nullable(), detail: z.record(z.string(), z.unknown()).optional() });
+const discrepancy = z.object({
+  id: z.string(),
+  type: z.enum(DISCREPANCY_TYPES),
+  subject: z.object({ orderId: z.string().optional(), sku: z.string().optional(), location: z.string().optional(), channel: z.string().optional(), erpConnection: z.string().optional() }),
+  expected: z.union([z.number(), z.string()]).nullable(),
+  actual: z.union([z.number(), z.string()]).nullable(),
+  explanation: z.string(),
+  evidence: z.array(evidence),
+  healable: z.boolean(),
+  healed: z.boolean(),
+  healError: z.string().optional(),
+});
+const reconcileAnswer = z.object({
+  requeued: z.array(z.string()),
+  confirmedWithoutErpId: z.array(z.string()),
+  discrepancies: z.array(discrepancy),
+  checked: z.object({ orders: z.number(), skus: z.number(), locations: z.number(), figures: z.number() }),
+  unchecked: z.array(z.string()).describe("What could not be compared (an ERP that did not answer, an order without a usable ERP connection)"),
+  byType: z.record(z.string(), z.number()),
+  at: z.string(),
+});
+
 route(
   opsRoutes,
   createRoute({
     method: "post",
     path: "/v1/ops/reconcile",
-    summary: "Ask orders whose ERP hand-off has not moved to send again; list confirmed orders without an ERP id (ops:write)",
+    summary: "Compare Switchyard with the ERP, the WMS/3PL reports and what channels were told; heal what is safe, raise the rest (ops:write)",
+    description:
+      "Types: missing_in_erp (healed: booked again), erp_committed_mismatch and wms_vs_erp_on_hand (raised as exceptions and reconciliation.discrepancy events), published_vs_computed (healed: re-projected and re-published), stuck_order (healed: hand-off queued again). Every discrepancy names the events that account for it.",
     ...ops,
+    request: { body: { content: { "application/json": { schema: reconcileBody } }, required: false } },
     responses: {
-      200: json(z.object({ requeued: z.array(z.string()), confirmedWithoutErpId: z.array(z.string()), at: z.string() }), "What was asked"),
-      ...problems("unauthorized", "forbidden"),
+      200: json(reconcileAnswer, "What was found, healed and raised"),
+      ...problems("validation-failed", "unauthorized", "forbidden"),
     },
   }),
   requireScope("ops:write"),
   async (c) => {
-    // Orders whose hand-off has not moved are asked to send again now; each order's own object
-    // decides (a confirmed or cancelled one ignores it), so a stale row can do no harm.
-    const before = new Date(Date.now() - Number(c.env.OUTBOX_SWEEP_AFTER_SECONDS || "120") * 1000).toISOString();
-    const stuck = await stuckOrders(c.env.DB, before);
-    const requeued: string[] = [];
-    for (const o of stuck) {
-      const view = await orderStubById(c.env, o.id)?.requeue(`reconcile: no progress since ${before}`);
-      if (view) requeued.push(o.id);
-    }
-    const confirmed = await confirmedWithoutErpId(c.env.DB);
-    await audit(c, { action: "reconcile.run", resource: "reconcile", id: "-", after: { requeued: requeued.length } });
-    return c.json({ requeued, confirmedWithoutErpId: confirmed.map((r) => r.id), at: new Date().toISOString() });
+    const body = await parseOptionalJsonBody(c, reconcileBody);
+    const r = await reconcile(c.env, { trigger: "api", ...body });
+    await audit(c, { action: "reconcile.run", resource: "reconcile", id: "-", after: { requeued: r.requeued.length, discrepancies: r.discrepancies.length, healed: r.discrepancies.filter((d) => d.healed).length } });
+    return c.json(r);
   },
 );
