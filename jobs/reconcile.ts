@@ -43,6 +43,8 @@ export interface ReconcileOptions {
   erpConnection?: string;
   /** False: find and report, change nothing. */
   heal?: boolean;
+  /** Stop looking (what is left is listed in `unchecked`) after this long; default 25 s scheduled, 60 s asked. */
+  budgetMs?: number;
 }
 
 export interface Found extends Discrepancy {
@@ -69,6 +71,9 @@ export async function reconcile(env: Env, opts: ReconcileOptions): Promise<Recon
   const found: Found[] = [];
   const unchecked: string[] = [];
   const checked = { orders: 0, skus: 0, locations: 0, figures: 0 };
+  // A slow ERP must not hold the scheduler (or a caller) for 200 timeouts.
+  const deadline = now + (opts.budgetMs ?? (opts.trigger === "scheduled" ? 25_000 : 60_000));
+  const spent = () => Date.now() > deadline;
 
   // Stuck hand-offs: each order's own object decides (a confirmed or cancelled one ignores it).
   const sweepSeconds = Number(env.OUTBOX_SWEEP_AFTER_SECONDS || "120");
@@ -91,7 +96,12 @@ export async function reconcile(env: Env, opts: ReconcileOptions): Promise<Recon
   // Orders the ERP should have.
   const since = opts.since ?? new Date(now - 24 * 3600_000).toISOString();
   const connectors = new Map<string, ErpConnectionConfig | null>();
-  for (const row of await confirmedOrdersSince(env.DB, since, opts.channels ?? null, ORDER_LIMIT)) {
+  const candidates = await confirmedOrdersSince(env.DB, since, opts.channels ?? null, ORDER_LIMIT);
+  for (const [i, row] of candidates.entries()) {
+    if (spent()) {
+      unchecked.push(`orders: time budget spent, ${candidates.length - i} order(s) not checked`);
+      break;
+    }
     const stub = orderStubById(env, row.id);
     const p = stub ? await stub.erpPayload().catch(() => null) : null;
     if (!stub || !p) continue;
@@ -142,7 +152,11 @@ export async function reconcile(env: Env, opts: ReconcileOptions): Promise<Recon
   }
   const projections = await projectionsFor(env.DB, skus);
   const targets = await publishTargets(env);
-  for (const sku of skus) {
+  for (const [i, sku] of skus.entries()) {
+    if (spent()) {
+      unchecked.push(`stock: time budget spent, ${skus.length - i} SKU(s) not checked`);
+      break;
+    }
     const inv = env.INVENTORY.getByName(sku);
     const view = await inv.reconcileView();
     if (!view.sku) continue;

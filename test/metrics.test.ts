@@ -38,6 +38,24 @@ async function order(channel: string, externalId = uid("EXT")) {
   return ((await res.json()) as { orderId: string }).orderId;
 }
 
+describe("inventory sync lag", () => {
+  it("observes, per channel, the time from a stock fact to the figure the channel is served", async () => {
+    const channel = uid("ch-lag");
+    expect((await admin(`/v1/admin/channels/${channel}/policy`, "PUT", { locations: ["DC1"] })).status).toBe(200);
+    const sku = uid("SKU-LAG");
+    await stock(sku, 10);
+    await stock(sku, 12);
+    await vi.waitFor(
+      async () => {
+        const [h] = pick(await counters(), "switchyard_inventory_sync_lag_seconds", { channel });
+        if (!h || (h.count ?? 0) < 1) throw new Error(`lag ${JSON.stringify(h)}`);
+        expect((h as unknown as { buckets: Record<string, number> }).buckets["+Inf"]).toBe(h.count);
+      },
+      { timeout: 10_000, interval: 200 },
+    );
+  });
+});
+
 describe("ERP metrics", () => {
   it("counts every booking attempt per ERP connection by result, and times each", async () => {
     const { id, channel } = await erpChannel(e.ERP_CONNECTOR_TOKEN);

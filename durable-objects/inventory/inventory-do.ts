@@ -45,7 +45,7 @@ export class InventoryDO extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.#store = new SqlStore(ctx.storage.sql);
-    this.#projector = new Projector(ctx.storage, env, this.#store);
+    this.#projector = new Projector(ctx.storage, env, this.#store, ctx);
     // The projection's due time lives in memory (projector.ts); the alarm is its durable record.
     this.#timers = new Timers(ctx.storage, () => this.#projector.dueAt());
     this.#faults = new Faults(ctx.storage.sql, env);

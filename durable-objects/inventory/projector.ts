@@ -15,6 +15,7 @@ import type { PolicyOrDefault } from "../../core/inventory/policy";
 import { writeProjections } from "../../db/availability";
 import { indexSku } from "../../db/publishing";
 import type { Env } from "../../lib/env";
+import { observe, type Waiter } from "../../lib/metrics";
 import { loadPolicies } from "../../lib/policies";
 import { subscribedTypes } from "../../lib/subscribed";
 import { groupKey, publishTargets, type PublishedFigure, type PublishMessage, type PublishTarget } from "../../lib/publishing";
@@ -66,6 +67,7 @@ export class Projector {
     private readonly storage: DurableObjectStorage,
     private readonly env: Env,
     private readonly store: InventoryStore,
+    private readonly waiter?: Waiter,
   ) {}
 
   #meta(key: string): number | null {
@@ -209,6 +211,8 @@ export class Projector {
     const wanted = await subscribedTypes(this.env);
     await writeProjections(this.env.DB, changed, sourceAt, now, wanted("inventory.availability_changed"));
     await Promise.all(changed.map((c) => this.env.AVAILABILITY_KV.put(availabilityKey(c.channel, c.sku), JSON.stringify({ sku: c.sku, channel: c.channel, available: c.available, asOf: c.asOf }))));
+    // Buffered and flushed in one batch later (lib/metrics.ts): nothing here waits for it.
+    if (sourceAt !== null) for (const c of changed) observe(this.env, this.waiter, "switchyard_inventory_sync_lag_seconds", { channel: c.channel }, Math.max(0, now - sourceAt) / 1000);
   }
 
   /** Ops view of the projection: what each channel was last shown and the measured sync lag. */
