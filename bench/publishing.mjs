@@ -16,8 +16,8 @@ import { api, log, pct, sleep } from "./lib.mjs";
 
 export const PUBLISH_CHANGES = Number(process.env.BENCH_PUBLISH_CHANGES ?? 10_000);
 export const PUBLISH_SKUS = Number(process.env.BENCH_PUBLISH_SKUS ?? 1_000);
-const CONVERGE_TIMEOUT_MS = Number(process.env.BENCH_PUBLISH_TIMEOUT_MS ?? 300_000);
-const EVENTS_PER_POST = Number(process.env.BENCH_PUBLISH_PER_POST ?? 250);
+const CONVERGE_TIMEOUT_MS = Number(process.env.BENCH_PUBLISH_TIMEOUT_MS ?? 600_000);
+const EVENTS_PER_POST = Number(process.env.BENCH_PUBLISH_PER_POST ?? 100);
 const SHOPIFY_LOCATION = "gid://shopify/Location/1";
 
 const CHANNELS = [
@@ -124,6 +124,7 @@ export async function runPublishing(sys) {
 
     const rand = prng(11);
     const t0 = Date.now();
+    let retries = 0;
     const changes = Array.from({ length: PUBLISH_CHANGES }, (_, i) => ({ i, sku: skus[Math.floor(rand() * skus.length)], onHand: Math.floor(rand() * 200) }));
     // One POST at a time, each stamped when it is sent: the lag is measured from a fact's arrival,
     // and a SKU's later change always carries a later asOf.
@@ -138,7 +139,14 @@ export async function runPublishing(sys) {
         asOf: new Date(sentAt + j).toISOString(),
         quantities: { onHand: c.onHand, committed: 0 },
       }));
-      await api(u, "/v1/inventory/events", { method: "POST", token: key, json: { events } });
+      // A loaded local system may answer 408/429/5xx: a client sends the same events again (ids dedupe).
+      for (let attempt = 1; ; attempt++) {
+        const r = await api(u, "/v1/inventory/events", { method: "POST", token: key, json: { events }, expect: null }).catch((e) => ({ status: 0, error: e }));
+        if (r.status === 202) break;
+        if (attempt >= 8) throw new Error(`POST /v1/inventory/events kept failing (${r.status})`);
+        retries++;
+        await sleep(500 * attempt);
+      }
     }
     const sentMs = Date.now() - t0;
     log(`publishing: ${PUBLISH_CHANGES} changes accepted in ${(sentMs / 1000).toFixed(1)} s; waiting for every stub to hold Switchyard's figures …`);
@@ -192,6 +200,7 @@ export async function runPublishing(sys) {
       skus: PUBLISH_SKUS,
       connections: conns.length,
       changesAcceptedS: Number((sentMs / 1000).toFixed(1)),
+      postRetries: retries,
       allEqual: channels.every((c) => c.lastFigureEqualsSwitchyard),
       medianOfP50Ms: lags.length ? pct(lags, 50) : null,
       channels,

@@ -18,6 +18,9 @@ export async function replayDeadLetter(env: Env, id: string, opts: { dryRun?: bo
     // The connection's publisher sends the item's newest figure again (not necessarily this one: a newer one wins).
     const b = row.body as { connectionId: string; sku: string; channelLocation?: string; seq: number };
     await env.PUBLISHERS.getByName(publisherObjectName(b.connectionId)).replay({ sku: b.sku, channelLocation: b.channelLocation ?? "", seq: b.seq });
+  } else if (row.kind === "publish.figures") {
+    // A projection run's figures that never reached the publishers: hand them over again (older figures are dropped there).
+    await env.DISPATCH_QUEUE.send(row.body as unknown as DispatchMessage);
   } else if (row.kind === "event.deliver") {
     const m = row.body as unknown as EventMessage;
     await setDeliveryState(env.DB, m.eventId, m.subscriptionId, "queued");

@@ -19,7 +19,7 @@ import { customerLineSchema, productLineSchema, type CustomerBody, type ProductB
 import { jsonDepth } from "../core/text";
 import type { JobKind, JobReport, Rejection } from "../core/master/jobs";
 import type { Env } from "./env";
-import { MAX_JSON_DEPTH } from "./http";
+import { MAX_JSON_DEPTH, ProblemError } from "./http";
 import { log } from "./log";
 import { writeCustomers, writeProducts } from "./master";
 import type { ImportMessage } from "./messages";
@@ -48,6 +48,8 @@ const TARGET: Record<JobKind, ImportMessage["target"]> = { inventory: "inventory
 const CHUNK_BYTES = 96 * 1024;
 const CHUNK_ROWS = 500;
 const PROGRESS_EVERY = 10;
+/** Lines one job takes (a sender cannot stream forever); split bigger files. */
+export const MAX_JOB_ROWS = 5_000_000;
 /** The imports consumer's max_retries + 1 (workers/dispatch/wrangler.toml). */
 export const IMPORT_ATTEMPTS = 6;
 
@@ -101,6 +103,7 @@ export async function readIntoJob(env: Env, jobId: string, kind: JobKind, lines:
   try {
     for await (const l of lines) {
       rows++;
+      if (rows > MAX_JOB_ROWS) throw new ProblemError(413, "Payload too large", `A job takes at most ${MAX_JOB_ROWS} lines; split the file.`);
       const p = parseLine(kind, l);
       if ("reason" in p) rejected.push({ line: l.line, reason: p.reason });
       else {

@@ -82,7 +82,11 @@ export async function offersByConnection(env: Env, messages: PublishMessage[]): 
       const forced = f.connections ?? [];
       const seen = new Set(forced.map((t) => t.connectionId));
       const all = [...forced, ...(targets.get(f.channel) ?? []).filter((t) => !seen.has(t.connectionId))];
-      for (const t of all) out.set(t.connectionId, [...(out.get(t.connectionId) ?? []), ...offersFor(t, m.sku, f, m.seq, m.sourceAt)]);
+      for (const t of all) {
+        const list = out.get(t.connectionId) ?? [];
+        list.push(...offersFor(t, m.sku, f, m.seq, m.sourceAt));
+        out.set(t.connectionId, list);
+      }
     }
   }
   return out;

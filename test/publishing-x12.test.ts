@@ -11,7 +11,7 @@ import { receiver } from "./fulfilment/support";
 import { setStock } from "./publishing/helpers";
 
 describe("x12 846 inventory advice", () => {
-  it("sends QTY*33 with the channel's figure, retries a 503 with new control numbers, and keeps every 846 in the outbox", async () => {
+  it("sends QTY*33 with the channel's figure, retries a 503 with new control numbers, keeps every 846 in the outbox, and repeats the full statement on schedule", async () => {
     const conn = uid("dealer846");
     const channel = uid("edi-ch");
     const secret = "dealer-inbound-secret";
@@ -25,7 +25,8 @@ describe("x12 846 inventory advice", () => {
         outboundUrl: dealer.url,
         outboundToken: "dealer-846-token",
         partner: { sender: { qualifier: "ZZ", id: "SWITCHYARD" }, receiver: { qualifier: "ZZ", id: "DEALER846" } },
-        publish: { enabled: true },
+        // A full statement every 3 s besides the changes (minutes; dealers usually ask for 5-15).
+        publish: { enabled: true, snapshotMinutes: 0.05 },
       },
     });
     expect(res.status).toBe(201);
@@ -60,11 +61,23 @@ describe("x12 846 inventory advice", () => {
     const outbox = await call(`/v1/edi/${conn}/documents?kind=846&limit=100`, { headers: { authorization: `Bearer ${secret}` } });
     expect(outbox.status).toBe(200);
     const docs = ((await outbox.json()) as { items: { kind: string; isa13: string; text: string; delivery: { state: string; lastStatus: number | null } }[] }).items.filter((d) => d.text.includes(sku));
-    expect(docs.map((d) => [d.kind, d.delivery.state, d.delivery.lastStatus])).toEqual([
+    expect(docs.slice(0, 2).map((d) => [d.kind, d.delivery.state, d.delivery.lastStatus])).toEqual([
       ["846", "failed", 503],
       ["846", "delivered", 202],
     ]);
     expect(docs[1]!.text).toBe(texts[1]);
+    // The scheduled full statement: the same figure again, with no stock event in between.
+    const again = await vi.waitFor(
+      async () => {
+        const calls = (await dealer.calls()).filter((c) => c.verified && c.body.includes(sku) && c.status === 202);
+        if (calls.length < 2) throw new Error("no scheduled 846 yet");
+        return calls[1]!;
+      },
+      { timeout: 20_000, interval: 250 },
+    );
+    const snap = x12Read(again.body);
+    expect(x12Query(snap, 'QTY02:QTY01["33"]')[x12Query(snap, "LIN03").indexOf(sku)]).toBe("4");
+
     const wrong = await call(`/v1/edi/${conn}/documents?kind=846`, { headers: { authorization: "Bearer not-the-secret" } });
     expect(wrong.status).toBe(401);
   });

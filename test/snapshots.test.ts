@@ -20,7 +20,7 @@ const finished = (id: string) =>
       if (r.state === "running") throw new Error(`job ${id}: ${r.chunks.done}/${r.chunks.sent} chunks`);
       return r;
     },
-    { timeout: 30_000, interval: 200 },
+    { timeout: 90_000, interval: 200 },
   );
 const available = async (sku: string) => ((await (await call(`/v1/availability/${sku}?channel=web`, { headers: { authorization: `Bearer ${key}` } })).json()) as { available: number }).available;
 const gzip = async (text: string) => new Uint8Array(await new Response(new Blob([text]).stream().pipeThrough(new CompressionStream("gzip"))).arrayBuffer());
@@ -35,21 +35,21 @@ function file(skus: string[], asOf: string, onHand: (i: number) => number) {
 
 describe("POST /v1/inventory/snapshots", () => {
   it("applies every good row once, reports bad lines by number, and applies nothing twice when the file comes again", async () => {
-    const skus = Array.from({ length: 300 }, () => uid("BULK"));
+    const skus = Array.from({ length: 150 }, () => uid("BULK"));
     const lines = file(skus, new Date(Date.now() - 60_000).toISOString(), (i) => 10 + (i % 7));
     // Bad lines among the good: not JSON, a wrong type, a figure the ERP does not own, a missing field.
     lines.splice(5, 0, "{not json");
     lines.splice(100, 0, JSON.stringify({ sku: skus[0], location: "DC1", asOf: "2026-01-01T00:00:00Z", quantities: { onHand: "12" } }));
-    lines.splice(700, 0, JSON.stringify({ sku: skus[0], location: "DC1", asOf: "2026-01-01T00:00:00Z", quantities: { damaged: 1 } }));
+    lines.splice(400, 0, JSON.stringify({ sku: skus[0], location: "DC1", asOf: "2026-01-01T00:00:00Z", quantities: { damaged: 1 } }));
     lines.push(JSON.stringify({ sku: skus[1], location: "DC1", quantities: { onHand: 1 } }));
     const res = await send("/v1/inventory/snapshots", lines.join("\n") + "\n");
     expect(res.status).toBe(202);
     const { jobId } = (await res.json()) as { jobId: string };
     expect(jobId).toMatch(/^job_[0-9a-f]{32}$/);
     const r = await finished(jobId);
-    expect(r).toMatchObject({ kind: "inventory", state: "done", rows: 1204, applied: 1200, stale: 0, rejectedCount: 4 });
+    expect(r).toMatchObject({ kind: "inventory", state: "done", rows: 604, applied: 600, stale: 0, rejectedCount: 4 });
     expect(r.chunks.sent).toBeGreaterThan(1);
-    expect(r.rejected.map((x) => x.line)).toEqual([6, 101, 701, 1204]);
+    expect(r.rejected.map((x) => x.line)).toEqual([6, 101, 401, 604]);
     expect(r.rejected[0]!.reason).toBe("invalid JSON");
     expect(r.rejected[1]!.reason).toContain("quantities.onHand");
     expect(r.rejected[2]!.reason).toContain("damaged is owned by wms");
@@ -58,9 +58,9 @@ describe("POST /v1/inventory/snapshots", () => {
 
     const again = await send("/v1/inventory/snapshots", lines.join("\n"));
     const second = await finished(((await again.json()) as { jobId: string }).jobId);
-    expect(second).toMatchObject({ state: "done", applied: 0, stale: 1200, rejectedCount: 4 });
+    expect(second).toMatchObject({ state: "done", applied: 0, stale: 600, rejectedCount: 4 });
     expect(await available(skus[3]!)).toBe(4 * 12);
-  });
+  }, 120_000);
 
   it("takes gzip (Content-Encoding or application/gzip), and a newer snapshot wins over an older one", async () => {
     const skus = [uid("GZ"), uid("GZ")];

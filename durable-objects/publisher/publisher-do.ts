@@ -234,16 +234,38 @@ export class PublisherDO extends DurableObject<Env> {
       }
       this.#store.setMeta("disabled", null);
       this.#store.setMeta("channel", conn.channel);
+      this.#scheduledSnapshot(conn, now);
       const rows = this.#store.due(now, publisher.maxBatch);
       if (!rows.length) break;
       await this.#sendBatch(connectionId, publisher, rows);
     }
     const next = this.#store.nextDue();
     if (next !== null) await this.#armAt(Math.max(next, this.#notBefore(Date.now())));
+    const snapshotAt = this.#store.num("snapshot_at");
+    if (snapshotAt) await this.#armAt(snapshotAt);
+  }
+
+  /**
+   * EDI dealers expect a full statement on a schedule as well as changes (`settings.publish.snapshotMinutes`
+   * on an x12 connection): when it is due, every figure is sent again in the next 846s.
+   */
+  #scheduledSnapshot(conn: Connection, now: number): void {
+    const minutes = Number((conn.settings.publish as { snapshotMinutes?: unknown } | undefined)?.snapshotMinutes);
+    if (conn.kind !== "x12" || !Number.isFinite(minutes) || minutes <= 0) {
+      this.#store.setMeta("snapshot_at", null);
+      return;
+    }
+    const due = this.#store.num("snapshot_at");
+    if (due && due > now) return;
+    this.ctx.storage.transactionSync(() => {
+      if (due) this.#store.rearmIdle(now);
+      this.#store.setMeta("snapshot_at", now + Math.max(0.05, minutes) * 60_000);
+    });
   }
 
   async #sendBatch(connectionId: string, publisher: Publisher, rows: ItemRow[]): Promise<void> {
     const items: PublishItem[] = rows.map((r) => ({ sku: r.sku, available: r.target, ...(r.loc ? { channelLocation: r.loc } : {}), lastAcknowledged: r.last_ack, seq: r.seq }));
+    this.ctx.storage.transactionSync(() => this.#store.markInFlight(rows));
     let outcomes: ItemOutcome[];
     let calls = 0;
     let throttle: { retryAfterSeconds: number; reason: string } | undefined;
@@ -280,9 +302,9 @@ export class PublisherDO extends DurableObject<Env> {
         if (o.outcome === "ok") {
           s.add("acknowledged", 1);
           s.setMeta("last_ok_at", now);
-          if (row.source_at !== null) {
-            s.sampleLag(now - row.source_at, now);
-            observe(this.env, this.ctx, "switchyard_publisher_lag_seconds", labels, Math.max(0, now - row.source_at) / 1000);
+          if (row.inflight_at !== null) {
+            s.sampleLag(now - row.inflight_at, now);
+            observe(this.env, this.ctx, "switchyard_publisher_lag_seconds", labels, Math.max(0, now - row.inflight_at) / 1000);
           }
           s.update(row.sku, row.loc, {
             last_ack: o.acknowledged,
@@ -290,11 +312,16 @@ export class PublisherDO extends DurableObject<Env> {
             last_error: null,
             folded: 0,
             updated_at: now,
-            // A newer figure arrived while this one was in flight: it goes next, from a fresh lag clock.
+            inflight_at: null,
+            // A newer figure arrived while this one was in flight: it goes next, its lag counted from its own facts.
             ...(superseded ? { next_at: now } : { state: "idle", attempts: 0, source_at: null }),
           });
           return;
         }
+        // Not acknowledged: the facts in flight are still unpublished, the oldest first.
+        const unsent = row.source_at === null ? row.inflight_at : row.inflight_at === null ? row.source_at : Math.min(row.source_at, row.inflight_at);
+        s.update(row.sku, row.loc, { source_at: unsent, inflight_at: null });
+        row.source_at = unsent;
         s.add("failures", 1);
         s.setMeta("last_error", `${o.sku}: ${o.reason}`.slice(0, 300));
         if (o.outcome === "retry" && o.channelAvailable !== undefined && row.folded < MAX_FOLDS) {

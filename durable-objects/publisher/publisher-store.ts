@@ -9,7 +9,7 @@ import type { IdCache } from "../../connectors/channels/types";
 import type { PublishOffer } from "../../lib/publishing";
 
 export const PUBLISHER_SCHEMA = [
-  `CREATE TABLE IF NOT EXISTS items (sku TEXT NOT NULL, loc TEXT NOT NULL, target INTEGER NOT NULL, seq INTEGER NOT NULL, src_seq INTEGER NOT NULL, source_at INTEGER, attempts INTEGER NOT NULL DEFAULT 0, next_at INTEGER NOT NULL, last_ack INTEGER, ack_at INTEGER, state TEXT NOT NULL, last_error TEXT, updated_at INTEGER NOT NULL, folded INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (sku, loc))`,
+  `CREATE TABLE IF NOT EXISTS items (sku TEXT NOT NULL, loc TEXT NOT NULL, target INTEGER NOT NULL, seq INTEGER NOT NULL, src_seq INTEGER NOT NULL, source_at INTEGER, attempts INTEGER NOT NULL DEFAULT 0, next_at INTEGER NOT NULL, last_ack INTEGER, ack_at INTEGER, state TEXT NOT NULL, last_error TEXT, updated_at INTEGER NOT NULL, folded INTEGER NOT NULL DEFAULT 0, inflight_at INTEGER, PRIMARY KEY (sku, loc))`,
   `CREATE INDEX IF NOT EXISTS items_due ON items (state, next_at)`,
   `CREATE TABLE IF NOT EXISTS ids (k TEXT PRIMARY KEY, v TEXT NOT NULL)`,
   `CREATE TABLE IF NOT EXISTS lag (id INTEGER PRIMARY KEY AUTOINCREMENT, ms INTEGER NOT NULL, at INTEGER NOT NULL)`,
@@ -34,6 +34,8 @@ export type ItemRow = {
   last_error: string | null;
   updated_at: number;
   folded: number;
+  /** The oldest fact time of the figure in flight (lag is measured from it when it is acknowledged). */
+  inflight_at: number | null;
 };
 
 /** A rejected item (unknown SKU, not stocked at the location) is tried again with a new figure at most this often. */
@@ -73,8 +75,8 @@ export class PublisherStore {
         this.sql.exec("UPDATE items SET src_seq = ? WHERE sku = ? AND loc = ?", o.seq, o.sku, o.location);
         continue;
       }
-      // A pending figure keeps the oldest fact it carries (lag is measured from it) and its backoff.
-      const sourceAt = row.state === "pending" && row.source_at !== null ? (o.sourceAt === null ? row.source_at : Math.min(row.source_at, o.sourceAt)) : o.sourceAt;
+      // A figure not yet sent keeps the oldest fact it carries (lag is measured from it), and a pending one its backoff.
+      const sourceAt = row.source_at !== null ? (o.sourceAt === null ? row.source_at : Math.min(row.source_at, o.sourceAt)) : o.sourceAt;
       const held = row.state === "rejected" && now - row.updated_at < REJECTED_RETRY_MS;
       const state: ItemState = held ? "rejected" : "pending";
       const nextAt = row.state === "pending" && row.attempts > 0 ? Math.max(row.next_at, notBefore) : Math.max(now, notBefore);
@@ -94,6 +96,11 @@ export class PublisherStore {
       .toArray();
   }
 
+  /** The batch is on its way: its facts' time moves to `inflight_at`; offers from now on start a fresh clock. */
+  markInFlight(rows: ItemRow[]): void {
+    for (const r of rows) this.sql.exec("UPDATE items SET inflight_at = source_at, source_at = NULL WHERE sku = ? AND loc = ?", r.sku, r.loc);
+  }
+
   nextDue(): number | null {
     return this.sql.exec<{ t: number | null }>("SELECT MIN(next_at) AS t FROM items WHERE state = 'pending'").one().t;
   }
@@ -110,6 +117,11 @@ export class PublisherStore {
     if (!row) return false;
     this.update(sku, loc, { state: "pending", attempts: 0, next_at: now, updated_at: now });
     return true;
+  }
+
+  /** Every acknowledged figure goes again (a scheduled full statement): pending, from a fresh lag clock. */
+  rearmIdle(now: number): number {
+    return this.sql.exec("UPDATE items SET state = 'pending', next_at = ?, source_at = NULL, seq = seq + 1 WHERE state = 'idle'", now).rowsWritten;
   }
 
   items(limit: number, offset = 0): ItemRow[] {

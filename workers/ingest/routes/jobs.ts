@@ -32,6 +32,12 @@ const report = z.object({
   error: z.string().optional(),
 }).loose();
 
+/**
+ * A bulk body may pause while its chunks are queued (and, locally, while the same isolate applies
+ * them): only a minute with no byte at all is a stalled sender.
+ */
+const IDLE_MS = 60_000;
+
 const TYPES = new Set(["", "application/x-ndjson", "application/ndjson", "application/jsonl", "application/json", "text/plain", "application/gzip", "application/x-gzip"]);
 
 /** Reads the request's NDJSON body into a new job of `kind`; 202 once it is all queued. */
@@ -42,7 +48,7 @@ export async function startJob(c: Context<AppEnv>, kind: JobKind | "products" | 
   if (!body) throw new ProblemError(400, "Validation failed", "The body is empty: send one JSON object per line.", [{ path: "(body)", message: "no lines" }]);
   const jobId = newJobId();
   try {
-    const r = await readIntoJob(c.env, jobId, kind, ndjsonLines(body, { gzip: isGzip(c), idleMs: bodyTimeout(c.env) }));
+    const r = await readIntoJob(c.env, jobId, kind, ndjsonLines(body, { gzip: isGzip(c), idleMs: Math.max(IDLE_MS, bodyTimeout(c.env)) }));
     return c.json({ jobId, state: r.state, rows: r.rows, rejected: r.rejectedCount }, 202);
   } catch (e) {
     // Rows queued before the body broke still apply (each is idempotent): the job says how far it got.
