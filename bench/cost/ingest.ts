@@ -1,7 +1,7 @@
 /** Cost-run entry for the ingest Worker: the app's own handler and DO classes, metered (bench/cost/meter.ts). */
-import app, { InventoryDO as AppInventoryDO, TransactionDO as AppTransactionDO } from "../../workers/ingest/index";
+import app, { InventoryDO as AppInventoryDO, MetricsDO as AppMetricsDO, PublisherDO as AppPublisherDO, TransactionDO as AppTransactionDO } from "../../workers/ingest/index";
 // Every other class is served as it is (wrangler needs every class the config binds); the local
-// exports below take precedence over `export *` for the two metered ones.
+// exports below take precedence over `export *` for the metered ones.
 export * from "../../workers/ingest/index";
 import { add, flush, meterDurableObject, setScript, wrapEnv } from "./meter";
 
@@ -9,6 +9,8 @@ setScript("ingest");
 
 export const TransactionDO = meterDurableObject(AppTransactionDO, "TransactionDO");
 export const InventoryDO = meterDurableObject(AppInventoryDO, "InventoryDO");
+export const MetricsDO = meterDurableObject(AppMetricsDO, "MetricsDO");
+export const PublisherDO = meterDurableObject(AppPublisherDO, "PublisherDO");
 
 export default {
   async fetch(request: Request, env: object, ctx: ExecutionContext): Promise<Response> {

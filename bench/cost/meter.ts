@@ -171,7 +171,8 @@ function wrapQueue(q: Queue<unknown>, name: string, where: string): Queue<unknow
   } as Queue<unknown>;
 }
 
-const NS_CLASS: Record<string, string> = { TRANSACTIONS: "TransactionDO", INVENTORY: "InventoryDO" };
+// The objects an order touches (the metrics counters flush once per isolate per ~100 ms; publishing only with publish targets).
+const NS_CLASS: Record<string, string> = { TRANSACTIONS: "TransactionDO", INVENTORY: "InventoryDO", METRICS: "MetricsDO", PUBLISHERS: "PublisherDO" };
 
 function wrapStub<T extends object>(stub: T, cls: string): T {
   return new Proxy(stub, {

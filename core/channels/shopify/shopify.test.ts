@@ -35,7 +35,9 @@ describe("shopify verify", () => {
     const a = vectors.shopify_app_js_validate_test;
     const reqA = request(a.raw_body, { ...a.headers, "X-Shopify-Hmac-Sha256": a.expected_x_shopify_hmac_sha256 });
     const da = unwrap(await shopify.verify(reqA, connection(a.secret)));
-    expect(da).toEqual({ deliveryId: expect.stringMatching(/^sha256:[0-9a-f]{64}$/), topic: "products/create" });
+    expect(da).toEqual({ deliveryId: expect.stringMatching(/^sha256:[0-9a-f]{64}$/), topic: "products/create", bodyDigest: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    // The body is hashed once: the delivery id is that digest.
+    expect(da.deliveryId).toBe(`sha256:${da.bodyDigest}`);
     expect(unwrap(shopify.parse(reqA, conn, da))).toEqual([
       { kind: "ignored", reason: "shopify topic products/create is not mapped" },
     ]);
