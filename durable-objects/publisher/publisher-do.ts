@@ -25,6 +25,7 @@ import { log } from "../../lib/log";
 import { countMetric, observe } from "../../lib/metrics";
 import { callableUrl } from "../../lib/outbound";
 import { publishTarget, type PublishOffer } from "../../lib/publishing";
+import type { PublishingConnectionView } from "../../lib/publishing-status";
 import { PublisherStore, type ItemRow } from "./publisher-store";
 
 /** Transient failures of one figure before it is dead-lettered (PUBLISH_MAX_ATTEMPTS overrides). */
@@ -46,23 +47,8 @@ export interface PublisherSkuView {
   lastError?: string;
 }
 
-export interface PublisherView {
-  connectionId: string;
-  items: { pending: number; rejected: number; dead: number; idle: number };
-  lagMs: { p50: number | null; p99: number | null; samples: number };
-  calls: number;
-  batches: number;
-  failures: number;
-  acknowledged: number;
-  folded: number;
-  lastOkAt: string | null;
-  pausedUntil?: string;
-  pausedReason?: string;
-  throttledUntil?: string;
-  throttleReason?: string;
-  lastError?: string;
-  skus?: PublisherSkuView[];
-}
+/** What one connection's object reports: the ops view without the fields the route adds from the connection itself. */
+export type PublisherView = Omit<PublishingConnectionView, "channel" | "kind" | "disabled">;
 
 export type DeadLetterRef = { sku: string; channelLocation: string; seq: number };
 
