@@ -23,6 +23,10 @@ const erp = await startErpSimulator({ port: 0, quiet: true, unref: true });
 // one that checks the token, and against loopback stubs that answer like BC and Odoo document.
 const erpConnectorToken = "conformance-erp-token";
 const erpForConnectors = await startErpSimulator({ port: 0, quiet: true, unref: true, token: erpConnectorToken });
+// The generic HTTP connector's conformance run sets the simulator's master data (which customers
+// and items exist), and that list is global to a simulator: it gets one of its own, so orders the
+// system-level tests send to ERP_CONNECTOR_URL with their own SKUs are not refused as unknown items.
+const erpForConformance = await startErpSimulator({ port: 0, quiet: true, unref: true, token: erpConnectorToken });
 const businessCentral = await startBusinessCentralStub({ unref: true });
 const odoo19 = await startOdooStub({ unref: true, version: 19 });
 const odoo17 = await startOdooStub({ unref: true, version: 17 });
@@ -73,6 +77,7 @@ export default defineConfig({
           AMAZON_STUB_URL: amazonStub.url,
           ERP_CONNECTOR_URL: erpForConnectors.url,
           ERP_CONNECTOR_TOKEN: erpConnectorToken,
+          ERP_CONFORMANCE_URL: erpForConformance.url,
           BC_STUB_URL: businessCentral.url,
           ODOO19_STUB_URL: odoo19.url,
           ODOO17_STUB_URL: odoo17.url,

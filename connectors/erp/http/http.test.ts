@@ -6,7 +6,8 @@ import { runConnectorConformance, newOrderId, okValue } from "../testing/conform
 import { lateAnswers } from "../testing/late-answer";
 import { createHttpConnector } from "./index";
 
-const { ERP_CONNECTOR_URL: url, ERP_CONNECTOR_TOKEN: token } = env as unknown as { ERP_CONNECTOR_URL: string; ERP_CONNECTOR_TOKEN: string };
+// Its own simulator: the conformance run sets that simulator's master data, which is global to it.
+const { ERP_CONFORMANCE_URL: url, ERP_CONNECTOR_TOKEN: token } = env as unknown as { ERP_CONFORMANCE_URL: string; ERP_CONNECTOR_TOKEN: string };
 
 async function sim(path: string, method: string, body: unknown) {
   const res = await fetch(`${url}${path}`, { method, body: JSON.stringify(body) });
