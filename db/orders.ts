@@ -56,11 +56,12 @@ export async function writeOrderProjections(d1: D1Database, items: OrderProjecti
     if (lines && (previousLineCount === undefined || previousLineCount === null || previousLineCount > lines.length)) {
       out.push(db.delete(orderLines).where(and(eq(orderLines.orderId, o.id), gt(orderLines.lineNo, lines.length))) as never);
     }
-    if (lines?.length) {
+    // D1 binds at most 100 parameters per statement: ten lines (eight columns each) per statement.
+    for (let i = 0; lines && i < lines.length; i += 10) {
       out.push(
         db
           .insert(orderLines)
-          .values(lines)
+          .values(lines.slice(i, i + 10))
           .onConflictDoUpdate({
             target: [orderLines.orderId, orderLines.lineNo],
             set: {
@@ -74,7 +75,8 @@ export async function writeOrderProjections(d1: D1Database, items: OrderProjecti
           }) as never,
       );
     }
-    if (events.length) out.push(db.insert(outboundEvents).values(events).onConflictDoNothing() as never);
+    // Eleven columns an event: nine events per statement.
+    for (let i = 0; i < events.length; i += 9) out.push(db.insert(outboundEvents).values(events.slice(i, i + 9)).onConflictDoNothing() as never);
     return out;
   });
   await db.batch(stmts as [(typeof stmts)[number], ...(typeof stmts)[number][]]);
