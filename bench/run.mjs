@@ -8,7 +8,7 @@
 // Writes bench/results.json and the "Latest results" block of bench/README.md.
 //
 // Knobs (environment): BENCH_DURATION (s per scenario, default 8), BENCH_SWEEP_DURATION (default 3),
-// BENCH_CONNECTIONS (default 32), BENCH_SKIP_COST=1, BENCH_SKIP_SWEEP=1; BENCH_RENDER_ONLY=1 only
+// BENCH_CONNECTIONS (default 32), BENCH_SKIP_COST=1, BENCH_SKIP_SWEEP=1, BENCH_SKIP_PUBLISHING=1, BENCH_SKIP_IMPORT=1; BENCH_RENDER_ONLY=1 only
 // re-renders bench/README.md's result blocks from bench/results.json.
 //
 // The pieces: settings.mjs (knobs and fixed figures), scenarios.mjs and sweep.mjs (what is
@@ -96,8 +96,9 @@ async function main() {
   try {
     const ctx = await runScenarios(sys, bare, sampler, results, scenarios);
     if (!process.env.BENCH_SKIP_SWEEP) await runSweep(sys, bare, results, ctx);
-    results.publishing = await runPublishing(sys).catch((e) => ({ error: String(e?.message ?? e) }));
-    results.import = await runImportBench(sys, sampler).catch((e) => ({ error: String(e?.message ?? e) }));
+    // The two long scenarios (publishing ~5 min, the 200,000-row import ~20 min on 2 cores) can be left out of a quick look.
+    if (!process.env.BENCH_SKIP_PUBLISHING) results.publishing = await runPublishing(sys).catch((e) => ({ error: String(e?.message ?? e) }));
+    if (!process.env.BENCH_SKIP_IMPORT) results.import = await runImportBench(sys, sampler).catch((e) => ({ error: String(e?.message ?? e) }));
   } finally {
     sampler.stop();
     results.peakRssMB = { system: mb(sampler.overall.system ?? 0), bare: mb(sampler.overall.bare ?? 0) };

@@ -3,6 +3,7 @@
 // hold held away from the ERP until the hold lifts; each outcome per the channel's policy.
 import { beforeAll, describe, expect, it } from "vitest";
 import { signStandard } from "../core/channels/standard/signature";
+import { buildInterchange } from "../core/x12/testing";
 import { admin, call, createKey, erpBookings, getOrder, postOrder, sampleOrder, stock, uid, waitForOrder } from "./helpers";
 
 let key: string;
@@ -172,5 +173,27 @@ describe("webhooks", () => {
     const good = await send(uid("PO"), [{ sku: cased, quantity: 2, unit: "CA" }]);
     expect(good.status).toBe("accepted");
     expect((await getOrder(key, good.orderId!)).lines).toEqual([expect.objectContaining({ sku: cased, quantity: 12, reserved: 12 })]);
+  });
+});
+
+describe("EDI", () => {
+  it("reads an 850 line's unit (PO103) and converts a case (X12 CA) to the product's eaches", async () => {
+    const channel = uid("dealer");
+    const id = uid("edi");
+    await admin(`/v1/admin/connections/${id}`, "PUT", { kind: "x12", secret: "edi-secret-123", settings: { channel } });
+    const [cased, single] = [uid("SKU"), uid("SKU")];
+    await product(cased, { units: [{ code: "case", each: 12 }] });
+    await product(single, {});
+    await stock(cased, 100);
+    await stock(single, 100);
+    const po = uid("PO");
+    const x850 = buildInterchange([{ functionalId: "PO", control: "41", sets: [{ id: "850", control: "0001", body: [`BEG*00*SA*${po}**20261201`, "N1*BY*ACME*92*ACME-1", `PO1*1*2*CA*120*PE*VP*${cased}`, `PO1*2*3*EA*5*PE*VP*${single}`, "CTT*2"] }] }], { sender: "DEALER1", control: "000000041" });
+    const res = await call(`/v1/edi/${id}`, { method: "POST", headers: { authorization: "Bearer edi-secret-123", "content-type": "application/edi-x12" }, body: x850 });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toMatch(/AK5\*A/);
+    const found = (await (await call(`/v1/orders?channel=${channel}&externalId=${po}`, { headers: { authorization: `Bearer ${key}` } })).json()) as { orderId: string };
+    const o = await getOrder(key, found.orderId);
+    expect(o.lines).toEqual([expect.objectContaining({ sku: cased, quantity: 24, reserved: 24 }), expect.objectContaining({ sku: single, quantity: 3, reserved: 3 })]);
+    expect(await held(cased)).toBe(24);
   });
 });

@@ -66,7 +66,10 @@ export const DEFAULT_MASTER_POLICY: Required<Omit<MasterDataPolicy, "enabled">> 
   unknownCustomer: "accept",
 };
 
-const EACH = new Set(["each", "ea", "unit", "pc", "pcs"]);
+const EACH = new Set(["each", "ea", "un", "unit", "pc", "pcs"]);
+/** X12 unit codes (element 355, PO103 of an 850) and the unit names a product's master data may use for them. */
+const X12_UNITS: Record<string, string[]> = { ca: ["case", "cs"], cs: ["case", "ca"], pl: ["pallet", "plt"], bx: ["box"], pk: ["pack"], dz: ["dozen"], ct: ["carton"], bg: ["bag"], rl: ["roll"] };
+const sameUnit = (code: string, asked: string) => code === asked || (X12_UNITS[asked] ?? []).includes(code);
 
 export function checkOrder(order: CanonicalOrder, input: CheckInput): CheckResult {
   const p = { ...DEFAULT_MASTER_POLICY, ...input.policy };
@@ -100,7 +103,7 @@ export function checkOrder(order: CanonicalOrder, input: CheckInput): CheckResul
 
     let factor = 1;
     if (line.unit && !EACH.has(line.unit.toLowerCase())) {
-      const unit = (product.units ?? []).find((u) => u.code.toLowerCase() === line.unit!.toLowerCase());
+      const unit = (product.units ?? []).find((u) => sameUnit(u.code.toLowerCase(), line.unit!.toLowerCase()));
       if (!unit) {
         findings.push({ type: "unknown_unit", action: p.unknownUnit, path: `${path}.unit`, message: `SKU ${sku} has no unit ${line.unit}`, detail: { units: (product.units ?? []).map((u) => u.code) } });
       } else {

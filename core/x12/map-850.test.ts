@@ -59,6 +59,11 @@ describe("850 → canonical order", () => {
     expect(run850(["BEG*00*SA*P**20240115", "PO1*1*1*EA*1*PE*ZZ*OTHER-1", "CTT*1"]).order?.lines[0]!.sku).toBe("OTHER-1");
   });
 
+  it("keeps PO103 as the line's unit unless it means each", () => {
+    const lines = run850(["BEG*00*SA*P**20240115", "PO1*1*2*CA*1*PE*VP*A-1", "PO1*2*3*EA*1*PE*VP*B-1", "PO1*3*4*un*1*PE*VP*C-1", "CTT*3"]).order?.lines;
+    expect(lines?.map((l) => [l.sku, l.quantity, l.unit])).toEqual([["A-1", 2, "CA"], ["B-1", 3, undefined], ["C-1", 4, undefined]]);
+  });
+
   it("turns BEG01 01 (cancellation) into a cancellation event", () => {
     const { tx } = run850(["BEG*01*SA*PO-77**20240115"]);
     expect(tx.events).toEqual([{ kind: "cancellation", channel: "dealer-edi", externalId: "PO-77", version: Date.UTC(2024, 0, 16, 8, 15), reason: "850 BEG01 01" }]);

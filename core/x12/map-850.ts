@@ -89,6 +89,9 @@ export function map850(segments: readonly Segment[], ctx: MapContext): Mapped {
   return { events: [{ kind: "order", order: checked.data }], errors };
 }
 
+/** X12 unit codes (element 355) that mean one each. */
+const EACH_CODES = new Set(["EA", "UN", "PC"]);
+
 interface ReadLine {
   line: OrderLine;
   quantity: number;
@@ -121,11 +124,15 @@ function readLines(segments: readonly Segment[], ctx: MapContext, errors: SetErr
       if (pid.id === "PID" && v(pid, 1) === "F" && v(pid, 5) && !name) name = v(pid, 5);
     }
     if (!qty.ok || !sku) return;
+    // PO103: the unit the quantity is in. Each (EA, UN) stays implicit; a case or pallet goes on
+    // as the line's unit, which the master-data checks convert to eaches (core/master/check.ts).
+    const uom = v(seg, 3).trim().toUpperCase();
     out.push({
       quantity: qty.value,
       line: {
         sku,
         quantity: qty.value,
+        ...(uom && !EACH_CODES.has(uom) ? { unit: uom } : {}),
         ...(unitPrice !== null ? { unitPrice } : {}),
         ...(v(seg, 1) ? { externalLineId: v(seg, 1) } : {}),
         ...(name ? { name } : {}),
