@@ -5,49 +5,20 @@
 // place it only checks that the file is there.
 // SWITCHYARD_SKIP_BROWSER=1 (never on CI): when the browser cannot be installed, the browser
 // test is skipped, said loudly, instead of failing.
-import { execFileSync, spawnSync } from "node:child_process";
-import { accessSync, constants } from "node:fs";
+import { spawnSync } from "node:child_process";
 import { pathToFileURL } from "node:url";
+import { aptInstall, executable, onCi, whyNotInstallable } from "./apt.mjs";
 
 export const CHROMIUM = process.env.SWITCHYARD_CHROMIUM || "/usr/bin/chromium";
 /** Chromium's arguments for a headless run as root in a container (no user namespace sandbox). */
 export const CHROMIUM_ARGS = ["--no-sandbox", "--headless=new"];
 
 const say = (line) => console.log(`[chromium] ${line}`);
-const onCi = () => Boolean(process.env.CI) && process.env.CI !== "false";
 
 /** True when the browser executable is there and runnable. */
-export function chromiumPresent(path = CHROMIUM) {
-  try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
+export const chromiumPresent = (path = CHROMIUM) => executable(path);
 
-function whyNotInstallable() {
-  if (process.platform !== "linux") return `this is ${process.platform}, not Debian`;
-  if (typeof process.getuid === "function" && process.getuid() !== 0) return "not running as root (apt-get install needs root)";
-  if (spawnSync("apt-get", ["--version"]).status !== 0) return "apt-get is not available";
-  return null;
-}
-
-function hasCandidate(pkg) {
-  const out = spawnSync("apt-cache", ["policy", pkg], { encoding: "utf8" }).stdout ?? "";
-  const candidate = /Candidate:\s*(\S+)/.exec(out)?.[1];
-  return Boolean(candidate && candidate !== "(none)");
-}
-
-function install() {
-  const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
-  if (!hasCandidate("chromium")) {
-    say("apt-get update (the package lists do not know chromium yet)");
-    execFileSync("apt-get", ["update"], { stdio: "inherit", env });
-  }
-  say("apt-get install -y chromium");
-  execFileSync("apt-get", ["install", "-y", "chromium"], { stdio: "inherit", env });
-}
+const install = () => aptInstall(["chromium"], { say });
 
 /**
  * Ensures the browser is installed: its path, or null when it is missing and may be skipped

@@ -4,47 +4,18 @@
 // in `pretest`, and .ci/run before the suite. Idempotent: with promtool in place it only checks.
 // Off CI, on a machine where it cannot be installed (not Debian, not root, no apt), the promtool
 // check is skipped, said loudly; on CI a missing promtool fails.
-import { execFileSync, spawnSync } from "node:child_process";
-import { accessSync, constants } from "node:fs";
+import { spawnSync } from "node:child_process";
 import { pathToFileURL } from "node:url";
+import { aptInstall, executable, onCi, whyNotInstallable } from "./apt.mjs";
 
 export const PROMTOOL = process.env.SWITCHYARD_PROMTOOL || "/usr/bin/promtool";
 
 const say = (line) => console.log(`[promtool] ${line}`);
-const onCi = () => Boolean(process.env.CI) && process.env.CI !== "false";
 
 /** True when the promtool executable is there and runnable. */
-export function promtoolPresent(path = PROMTOOL) {
-  try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
+export const promtoolPresent = (path = PROMTOOL) => executable(path);
 
-function whyNotInstallable() {
-  if (process.platform !== "linux") return `this is ${process.platform}, not Debian`;
-  if (typeof process.getuid === "function" && process.getuid() !== 0) return "not running as root (apt-get install needs root)";
-  if (spawnSync("apt-get", ["--version"]).status !== 0) return "apt-get is not available";
-  return null;
-}
-
-function hasCandidate(pkg) {
-  const out = spawnSync("apt-cache", ["policy", pkg], { encoding: "utf8" }).stdout ?? "";
-  const candidate = /Candidate:\s*(\S+)/.exec(out)?.[1];
-  return Boolean(candidate && candidate !== "(none)");
-}
-
-function install() {
-  const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
-  if (!hasCandidate("prometheus")) {
-    say("apt-get update (the package lists do not know prometheus yet)");
-    execFileSync("apt-get", ["update"], { stdio: "inherit", env });
-  }
-  say("apt-get install -y --no-install-recommends prometheus");
-  execFileSync("apt-get", ["install", "-y", "--no-install-recommends", "prometheus"], { stdio: "inherit", env });
-}
+const install = () => aptInstall(["prometheus"], { say, recommends: false });
 
 /**
  * Ensures promtool is installed: its path, or null when it is missing and may be skipped (off

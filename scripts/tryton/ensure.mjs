@@ -3,40 +3,21 @@
 // server or a module is missing, installs them from Debian's own packages (PyPI is not reachable
 // from CI). Idempotent; with everything installed it only reads a few files.
 // SWITCHYARD_SKIP_TRYTON=1: install nothing, and the Tryton tests are skipped (said loudly).
-import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, rmSync, writeFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
+import { aptInstall, whyNotInstallable } from "../apt.mjs";
 import { DEBIAN_PACKAGES, locateTryton } from "./locate.mjs";
 
 const say = (line) => console.log(`[tryton] ${line}`);
 
-function hasCandidate(pkg) {
-  const out = spawnSync("apt-cache", ["policy", pkg], { encoding: "utf8" }).stdout ?? "";
-  const candidate = /Candidate:\s*(\S+)/.exec(out)?.[1];
-  return Boolean(candidate && candidate !== "(none)");
-}
-
-function whyNotInstallable() {
-  if (process.platform !== "linux") return `this is ${process.platform}, not Debian`;
-  if (typeof process.getuid === "function" && process.getuid() !== 0) return "not running as root (apt-get install needs root)";
-  if (spawnSync("apt-get", ["--version"]).status !== 0) return "apt-get is not available";
-  return null;
-}
-
 function install() {
-  const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
-  if (!hasCandidate("tryton-server")) {
-    say("apt-get update (the package lists do not know tryton-server yet)");
-    execFileSync("apt-get", ["update"], { stdio: "inherit", env });
-  }
   // The package's postinst would start a system trytond service; tests start their own server,
   // so deny service starts for the duration of the install (the usual container policy-rc.d).
   const policy = "/usr/sbin/policy-rc.d";
   const ownPolicy = !existsSync(policy);
   if (ownPolicy) writeFileSync(policy, "#!/bin/sh\nexit 101\n", { mode: 0o755 });
   try {
-    say(`apt-get install -y --no-install-recommends ${DEBIAN_PACKAGES.join(" ")}`);
-    execFileSync("apt-get", ["install", "-y", "--no-install-recommends", ...DEBIAN_PACKAGES], { stdio: "inherit", env });
+    aptInstall(DEBIAN_PACKAGES, { say, recommends: false });
   } finally {
     if (ownPolicy) rmSync(policy, { force: true });
   }
