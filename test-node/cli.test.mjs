@@ -1,98 +1,15 @@
-// The admin CLI against the real system, started the way `npm run dev` starts it (one wrangler dev
-// session with the three Workers, the ERP simulator, migrations), on free ports with a fresh
-// persist dir. The checkout is copied to a temp dir first, so the per-Worker .dev.vars this run
-// writes never touch a developer's running `npm run dev`.
+// The admin CLI against the real system, started the way `npm run dev` starts it, from a temp copy
+// of the checkout on free ports (test-node/cli-harness.mjs).
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, realpathSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { fileURLToPath } from "node:url";
-import { freePort, startSystem } from "../scripts/dev-system.mjs";
+import { CLI, TOKEN, api, eventually, fails, json, ok, startCliSystem, stopCliSystem, sys } from "./cli-harness.mjs";
 
-const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const CLI = path.join(repo, "cli", "bin.mjs");
-const TOKEN = "test-node-admin-token";
-const SKIP = new Set(["node_modules", ".git", ".wrangler", ".dev.vars", ".bench-tmp", "dist"]);
-
-let dir;
-let sys;
-
-/** Runs the CLI; never throws, so a test can assert on failures. */
-function cli(args, { env = {}, cwd = dir } = {}) {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [CLI, ...args],
-      { cwd, env: { ...process.env, SWITCHYARD_URL: sys.url, SWITCHYARD_ADMIN_TOKEN: TOKEN, ...env }, timeout: 60_000 },
-      (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === "number" ? err.code : 1) : 0, stdout, stderr }),
-    );
-  });
-}
-
-async function ok(args, opts) {
-  const r = await cli(args, opts);
-  assert.equal(r.code, 0, `switchyard ${args.join(" ")} failed: ${r.stderr}`);
-  return r;
-}
-
-async function json(args, opts) {
-  return JSON.parse((await ok([...args, "--json"], opts)).stdout);
-}
-
-/** Exits non-zero with exactly one line on stderr, containing `expected`. */
-async function fails(args, expected, opts) {
-  const r = await cli(args, opts);
-  assert.notEqual(r.code, 0, `expected switchyard ${args.join(" ")} to fail`);
-  const lines = r.stderr.trim().split("\n");
-  assert.equal(lines.length, 1, `one-line reason expected, got:\n${r.stderr}`);
-  assert.match(lines[0], expected);
-  return r;
-}
-
-async function api(method, p, body, token = TOKEN) {
-  const res = await fetch(`${sys.url}${p}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body ? { "content-type": "application/json" } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  return { status: res.status, body: await res.json().catch(() => null) };
-}
-
-async function eventually(fn, what, timeoutMs = 60_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
-}
-
-before(async () => {
-  dir = mkdtempSync(path.join(tmpdir(), "switchyard-cli-"));
-  cpSync(repo, dir, { recursive: true, filter: (src) => !SKIP.has(path.basename(src)) });
-  symlinkSync(path.join(repo, "node_modules"), path.join(dir, "node_modules"), "dir");
-  writeFileSync(path.join(dir, ".dev.vars"), `ADMIN_TOKEN=${TOKEN}\nSECRETS_KEY=test-node-secrets-key-0123456789\nERP_TOKEN=test-node-erp-token\n`);
-  const [port, erpPort] = [await freePort(), await freePort()];
-  sys = await startSystem({
-    root: dir,
-    port,
-    erpPort,
-    persistTo: path.join(dir, ".wrangler", "state"),
-    // Retries without backoff, so a failing ERP dead-letters an order in seconds.
-    overrides: { ERP_URL: `http://127.0.0.1:${erpPort}`, RETRY_BASE_SECONDS: "0" },
-    registryPath: path.join(dir, ".wrangler", "registry"),
-    quiet: true,
-    log: () => {},
-  });
-}, { timeout: 180_000 });
-
-after(async () => {
-  await sys?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+before(startCliSystem, { timeout: 180_000 });
+after(stopCliSystem);
 
 describe("switchyard CLI", { timeout: 240_000 }, () => {
   test("status prints a table, and JSON with --json", async () => {
