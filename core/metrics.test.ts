@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { counterDeltas, gauge, histogramDeltas, parseSeriesKey, renderPrometheus, samplesAsJson, type Sample } from "./metrics";
+import { counterDeltas, gauge, histogramDeltas, parseSeriesKey, renderPrometheus, samplesAsJson, seriesSet, type Sample } from "./metrics";
 
 const sum = (deltas: [string, number][][]): Sample[] => {
   const m = new Map<string, number>();
@@ -29,6 +29,16 @@ describe("metric families", () => {
     expect(samplesAsJson(sum([histogramDeltas("switchyard_webhook_ack_seconds", labels, 3)])).switchyard_webhook_ack_seconds).toEqual([
       expect.objectContaining({ channel: "web", connection: "a", count: 1, sum: 3, buckets: expect.objectContaining({ "2.5": 0, "5": 1, "+Inf": 1 }) }),
     ]);
+  });
+
+  it("stores one histogram observation's buckets, sum and count as one set, apart from other labels", () => {
+    const web = histogramDeltas("switchyard_webhook_ack_seconds", { channel: "web", connection: "a" }, 0.3);
+    const edi = histogramDeltas("switchyard_webhook_ack_seconds", { channel: "edi", connection: "a" }, 0.3);
+    expect(web.length).toBeGreaterThan(3);
+    expect(new Set(web.map(([k]) => seriesSet(k))).size).toBe(1);
+    expect(seriesSet(edi[0]![0])).not.toBe(seriesSet(web[0]![0]));
+    const counter = counterDeltas("switchyard_erp_attempts_total", { erp_connection: "x", result: "success" }, 1)[0]!;
+    expect(seriesSet(counter[0])).not.toBe(seriesSet(web[0]![0]));
   });
 
   it("escapes label values and bounds their length", () => {

@@ -87,6 +87,15 @@ export function parseSeriesKey(key: SeriesKey): Omit<Sample, "value"> {
   return { family, suffix, labels };
 }
 
+/**
+ * The stored set a series belongs to: its family and labels without `le`, so one histogram
+ * observation's buckets, sum and count are one stored row, not sixteen (MetricsDO).
+ */
+export function seriesSet(key: SeriesKey): string {
+  const { family, labels } = parseSeriesKey(key);
+  return JSON.stringify([family, labels.filter(([l]) => l !== "le")]);
+}
+
 /** The series deltas one counter increment stands for. */
 export function counterDeltas(name: CounterName, labels: Labels, value = 1): [SeriesKey, number][] {
   return [[seriesKey(name, "", labelPairs(name, labels)), value]];
