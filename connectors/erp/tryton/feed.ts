@@ -13,7 +13,7 @@
 import type { ErpResult } from "../types";
 import { fromIsoMicro } from "./codec";
 import { searchRead, type Domain, type Row } from "./orm";
-import type { TrytonRpc } from "./rpc";
+import type { Context, TrytonRpc } from "./rpc";
 
 /** A stream position: the last (time, id) returned. */
 export type Pos = [string, number] | null;
@@ -27,11 +27,12 @@ function after(field: string, pos: Pos): Domain {
   return [["OR", [[field, ">", at]], [[field, "=", at], ["id", ">", pos[1]]]]];
 }
 
-async function stream(rpc: TrytonRpc, model: string, base: Domain, fields: string[], field: "write_date" | "create_date", pos: Pos, limit: number) {
+async function stream(rpc: TrytonRpc, model: string, base: Domain, fields: string[], field: "write_date" | "create_date", pos: Pos, limit: number, context?: Context) {
   const nullWrite = field === "create_date" ? [["write_date", "=", null]] : [["write_date", "!=", null]];
   return searchRead(rpc, model, [...base, ...nullWrite, ...after(field, pos)], [...new Set([...fields, "write_date", "create_date"])], {
     limit,
     order: [[field, "ASC"], ["id", "ASC"]],
+    ...(context ? { context } : {}),
   });
 }
 
@@ -46,10 +47,10 @@ const last = (rows: Row[], field: string, prev: Pos): Pos => {
  * as a shipment that is done).
  * @example const p = await feedPage(rpc, "sale.sale", [], ["state"], START, 100);
  */
-export async function feedPage(rpc: TrytonRpc, model: string, base: Domain, fields: string[], cursor: FeedCursor, limit: number, writtenOnly = false): Promise<ErpResult<{ rows: Row[]; cursor: FeedCursor; more: boolean }>> {
-  const created = writtenOnly ? ({ kind: "ok", value: [] as Row[] } as const) : await stream(rpc, model, base, fields, "create_date", cursor.c, limit);
+export async function feedPage(rpc: TrytonRpc, model: string, base: Domain, fields: string[], cursor: FeedCursor, limit: number, writtenOnly = false, context?: Context): Promise<ErpResult<{ rows: Row[]; cursor: FeedCursor; more: boolean }>> {
+  const created = writtenOnly ? ({ kind: "ok", value: [] as Row[] } as const) : await stream(rpc, model, base, fields, "create_date", cursor.c, limit, context);
   if (created.kind !== "ok") return created;
-  const written = await stream(rpc, model, base, fields, "write_date", cursor.w, limit);
+  const written = await stream(rpc, model, base, fields, "write_date", cursor.w, limit, context);
   if (written.kind !== "ok") return written;
   return {
     kind: "ok",

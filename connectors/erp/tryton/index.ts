@@ -8,6 +8,7 @@ import { bookOrder } from "./book";
 import { scopedCache } from "./cache";
 import { locationMap } from "./locations";
 import { cancelOrder, getOrder, ordersChangedSince } from "./orders";
+import { productsChangedSince } from "./products";
 import { trytonRpc } from "./rpc";
 import { shipmentsSince } from "./shipments";
 import { stockByLocation } from "./stock";
@@ -58,5 +59,6 @@ export const createTrytonConnector: ConnectorFactory = (config, deps): ErpConnec
     ordersChangedSince: (cursor) => guarded("ordersChangedSince", () => ordersChangedSince(rpc, cursor)),
     stockByLocation: (q) => guarded("stockByLocation", () => stockByLocation(rpc, cache, deps, settings, q)),
     shipmentsSince: (cursor) => guarded("shipmentsSince", () => shipmentsSince(rpc, cache, settings, cursor)),
+    productsChangedSince: (cursor) => guarded("productsChangedSince", () => productsChangedSince(rpc, cursor)),
   };
 };
