@@ -78,7 +78,7 @@ export async function readBody(req: Request, limit = MAX_BODY_BYTES, timeoutMs =
     if (e instanceof ProblemError) throw e;
     throw new ProblemError(400, "Body not received", "The client closed the connection before the body was complete.");
   } finally {
-    clearTimeout(timer);
+    if (timer !== undefined) clearTimeout(timer);
   }
   if (chunks.length === 1) return chunks[0]!;
   const out = new Uint8Array(size);

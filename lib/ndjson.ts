@@ -41,7 +41,7 @@ export async function* ndjsonLines(body: ReadableStream<Uint8Array>, opts: { gzi
           ? new ProblemError(400, "Validation failed", "The body is not valid gzip (or it ended early).", [{ path: "(body)", message: "not valid gzip" }])
           : new ProblemError(400, "Body not received", "The client closed the connection before the body was complete.");
       } finally {
-        clearTimeout(timer);
+        if (timer !== undefined) clearTimeout(timer);
       }
       if (chunk.done) break;
       let text = chunk.value;
