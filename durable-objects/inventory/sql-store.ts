@@ -23,7 +23,9 @@ const SCHEMA = [
   `CREATE TABLE IF NOT EXISTS totals (location TEXT NOT NULL, channel TEXT NOT NULL, held INTEGER NOT NULL,
      held_seen INTEGER NOT NULL, shipped_unseen INTEGER NOT NULL, PRIMARY KEY (location, channel)) WITHOUT ROWID`,
   `CREATE TABLE IF NOT EXISTS seen_ids (id TEXT PRIMARY KEY, at INTEGER NOT NULL) WITHOUT ROWID`,
-  `CREATE INDEX IF NOT EXISTS seen_ids_at ON seen_ids (at)`,
+  // No index on `at`: only the daily forget reads by it (a scan, once a day), while every
+  // remembered id paid a second row written for the index. Objects of earlier versions drop it.
+  `DROP INDEX IF EXISTS seen_ids_at`,
 ];
 
 type Row = Record<string, SqlStorageValue>;
