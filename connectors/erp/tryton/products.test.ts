@@ -1,18 +1,8 @@
 import { describe, expect, it } from "vitest";
-import type { ErpConnector, ErpProduct } from "../types";
-import { connector, trytonAdmin, trytonSkipped } from "./testing";
+import type { ErpConnector } from "../types";
+import { connector, drainFeed, trytonAdmin, trytonSkipped } from "./testing";
 
-async function drain(erp: ErpConnector, cursor: string | null) {
-  const items: ErpProduct[] = [];
-  for (let i = 0; i < 100; i++) {
-    const page = await erp.productsChangedSince!(cursor);
-    if (page.kind !== "ok") throw new Error(JSON.stringify(page));
-    items.push(...page.value.items);
-    cursor = page.value.cursor;
-    if (!page.value.more) break;
-  }
-  return { items, cursor };
-}
+const drain = (erp: ErpConnector, cursor: string | null) => drainFeed((c) => erp.productsChangedSince!(c), cursor);
 
 describe.skipIf(trytonSkipped)(`tryton connector: products${trytonSkipped ? ` (skipped: ${trytonSkipped})` : ""}`, () => {
   it("feeds Tryton's products as master data: made, made unsalable, archived, each once after the cursor", async () => {

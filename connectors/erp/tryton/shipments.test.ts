@@ -1,18 +1,8 @@
 import { describe, expect, it } from "vitest";
-import type { ErpConnector, ErpShipment } from "../types";
-import { connector, order, trytonAdmin, trytonSkipped } from "./testing";
+import type { ErpConnector } from "../types";
+import { connector, drainFeed, order, trytonAdmin, trytonSkipped } from "./testing";
 
-async function drain(erp: ErpConnector, cursor: string | null) {
-  const items: ErpShipment[] = [];
-  for (let i = 0; i < 50; i++) {
-    const page = await erp.shipmentsSince(cursor);
-    if (page.kind !== "ok") throw new Error(JSON.stringify(page));
-    items.push(...page.value.items);
-    cursor = page.value.cursor;
-    if (!page.value.more) break;
-  }
-  return { items, cursor };
-}
+const drain = (erp: ErpConnector, cursor: string | null) => drainFeed((c) => erp.shipmentsSince(c), cursor);
 
 describe.skipIf(trytonSkipped)(`tryton connector: shipments${trytonSkipped ? ` (skipped: ${trytonSkipped})` : ""}`, () => {
   it("a customer shipment done in Tryton appears in shipmentsSince with the sale's reference, location and lines", async () => {

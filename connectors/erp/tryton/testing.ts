@@ -4,7 +4,7 @@
  * in the Tryton client) independently of the connector's own client.
  */
 import { env } from "cloudflare:test";
-import type { ErpConnectionConfig, ErpOrder, ErpSettings } from "../types";
+import type { ErpConnectionConfig, ErpOrder, ErpPage, ErpResult, ErpSettings } from "../types";
 import { createTrytonConnector } from "./index";
 
 type TrytonEnv = { TRYTON_URL?: string; TRYTON_DATABASE?: string; TRYTON_USERNAME?: string; TRYTON_PASSWORD?: string; TRYTON_SKIPPED?: string };
@@ -122,4 +122,20 @@ export async function trytonAdmin(login = { username: tryton.username, password:
       return shipment;
     },
   };
+}
+
+/**
+ * Reads a change feed from `cursor` to its end (at most `maxPages` pages): every item, and the cursor to go on from.
+ * @example const { items, cursor } = await drainFeed((c) => erp.shipmentsSince(c), null);
+ */
+export async function drainFeed<T>(read: (cursor: string | null) => Promise<ErpResult<ErpPage<T>>>, cursor: string | null, maxPages = 100) {
+  const items: T[] = [];
+  for (let i = 0; i < maxPages; i++) {
+    const page = await read(cursor);
+    if (page.kind !== "ok") throw new Error(JSON.stringify(page));
+    items.push(...page.value.items);
+    cursor = page.value.cursor;
+    if (!page.value.more) break;
+  }
+  return { items, cursor };
 }
