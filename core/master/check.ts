@@ -67,6 +67,8 @@ export const DEFAULT_MASTER_POLICY: Required<Omit<MasterDataPolicy, "enabled">> 
 };
 
 const EACH = new Set(["each", "ea", "un", "unit", "pc", "pcs"]);
+/** Whether a line's unit means one each (any case): "each", "EA", X12's "UN" and "PC" … */
+export const isEachUnit = (unit: string) => EACH.has(unit.trim().toLowerCase());
 /** X12 unit codes (element 355, PO103 of an 850) and the unit names a product's master data may use for them. */
 const X12_UNITS: Record<string, string[]> = { ca: ["case", "cs"], cs: ["case", "ca"], pl: ["pallet", "plt"], bx: ["box"], pk: ["pack"], dz: ["dozen"], ct: ["carton"], bg: ["bag"], rl: ["roll"] };
 const sameUnit = (code: string, asked: string) => code === asked || (X12_UNITS[asked] ?? []).includes(code);
@@ -102,7 +104,7 @@ export function checkOrder(order: CanonicalOrder, input: CheckInput): CheckResul
     if (product.status === "discontinued") findings.push({ type: "discontinued_sku", action: p.discontinuedSku, path: `${path}.sku`, message: `SKU ${sku} is discontinued` });
 
     let factor = 1;
-    if (line.unit && !EACH.has(line.unit.toLowerCase())) {
+    if (line.unit && !isEachUnit(line.unit)) {
       const unit = (product.units ?? []).find((u) => sameUnit(u.code.toLowerCase(), line.unit!.toLowerCase()));
       if (!unit) {
         findings.push({ type: "unknown_unit", action: p.unknownUnit, path: `${path}.unit`, message: `SKU ${sku} has no unit ${line.unit}`, detail: { units: (product.units ?? []).map((u) => u.code) } });

@@ -6,6 +6,7 @@
  * it could go backwards when a replacement is sent on a later day at an earlier time of day.
  */
 import { canonicalOrderSchema, type CanonicalOrder, type ChannelEvent, type OrderLine } from "../canonical";
+import { isEachUnit } from "../master/check";
 import {
   addressOf,
   dateTime,
@@ -89,9 +90,6 @@ export function map850(segments: readonly Segment[], ctx: MapContext): Mapped {
   return { events: [{ kind: "order", order: checked.data }], errors };
 }
 
-/** X12 unit codes (element 355) that mean one each. */
-const EACH_CODES = new Set(["EA", "UN", "PC"]);
-
 interface ReadLine {
   line: OrderLine;
   quantity: number;
@@ -132,7 +130,7 @@ function readLines(segments: readonly Segment[], ctx: MapContext, errors: SetErr
       line: {
         sku,
         quantity: qty.value,
-        ...(uom && !EACH_CODES.has(uom) ? { unit: uom } : {}),
+        ...(uom && !isEachUnit(uom) ? { unit: uom } : {}),
         ...(unitPrice !== null ? { unitPrice } : {}),
         ...(v(seg, 1) ? { externalLineId: v(seg, 1) } : {}),
         ...(name ? { name } : {}),

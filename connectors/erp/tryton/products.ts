@@ -11,6 +11,7 @@
  * measure are categories of conversion, not the per-product case/pallet counts Switchyard keeps.
  */
 import type { ErpPage, ErpProduct, ErpResult } from "../types";
+import { fromIsoMicro } from "./codec";
 import { decodeCursor, encodeCursor, feedPage, START, validFeedCursor, type FeedCursor } from "./feed";
 import { searchRead, type Row } from "./orm";
 import type { TrytonRpc } from "./rpc";
@@ -23,11 +24,10 @@ const ALL = { active_test: false };
 
 const truthy = (v: unknown) => v === true || v === 1;
 
-/** Microseconds since the epoch of a `isoMicro` string (below 2^53 until the year 2255). */
+/** Microseconds since the epoch of an `isoMicro` string (below 2^53 until the year 2255); 0 when it is not one. */
 function micros(iso: string): number {
-  const ms = Date.parse(iso.replace(/\.(\d{3})\d{3}Z$/, ".$1Z"));
-  const extra = Number(/\.\d{3}(\d{3})Z$/.exec(iso)?.[1] ?? 0);
-  return ms * 1000 + extra;
+  const d = fromIsoMicro(iso);
+  return d ? Date.UTC(d.year, d.month - 1, d.day, d.hour, d.minute, d.second) * 1000 + d.microsecond : 0;
 }
 
 export async function productsChangedSince(rpc: TrytonRpc, cursor: string | null): Promise<ErpResult<ErpPage<ErpProduct>>> {
