@@ -93,7 +93,8 @@ export function exceptionOrders(d1: D1Database, filter: string, limit: number) {
   return database(d1)
     .select({ id: orders.id, channel: orders.channel, externalId: orders.externalId, reason: orders.exceptionReason, detail: orders.exceptionDetail, updatedAt: orders.updatedAt })
     .from(orders)
-    .where(and(eq(orders.status, "exception"), containsAny(filter, orders.exceptionReason, orders.exceptionDetail, orders.externalId)))
+    // A literal, not a bound value: SQLite uses the partial index `orders_exceptions` only for it.
+    .where(and(sql`${orders.status} = 'exception'`, containsAny(filter, orders.exceptionReason, orders.exceptionDetail, orders.externalId)))
     .orderBy(desc(orders.updatedAt))
     .limit(limit)
     .all();

@@ -71,10 +71,13 @@ export const orders = sqliteTable(
     createdAt: text("created_at").notNull(),
     updatedAt: text("updated_at").notNull(),
   },
+  // WITHOUT ROWID (migration 0013): the id is the row, so an insert writes no separate key index.
   (t) => [
     uniqueIndex("orders_channel_external").on(t.channel, t.externalId),
     index("orders_dispatch").on(t.dispatchState, t.enqueuedAt),
-    index("orders_status").on(t.status),
+    // Only exceptions are looked up by status (the ops list, newest first): a partial index is
+    // written only for them, where an index on status was written on every status change.
+    index("orders_exceptions").on(t.updatedAt).where(sql`status = 'exception'`),
   ],
 );
 
@@ -90,7 +93,10 @@ export const orderLines = sqliteTable(
     backordered: integer("backordered").notNull(),
     shipped: integer("shipped").notNull().default(0),
   },
-  (t) => [primaryKey({ columns: [t.orderId, t.lineNo] }), index("order_lines_sku").on(t.sku)],
+  // No index on sku: nothing reads lines by SKU (an index is a row written per line). WITHOUT
+  // ROWID, like \`orders\` (migration 0013, hand-written: drizzle's schema cannot say it): the key
+  // is the row, not a row plus a key index.
+  (t) => [primaryKey({ columns: [t.orderId, t.lineNo] })],
 );
 
 export const exceptions = sqliteTable(
