@@ -78,13 +78,35 @@ export class OrderEffects {
     this.timers.armNow();
   }
 
-  /** Waits for all owed effects, or only until no reservation change is owed (the rest runs on). */
-  async settle(until: "all" | "reserve"): Promise<void> {
+  /**
+   * Waits for all owed effects, only until no reservation change is owed, or not at all (the
+   * change is durable already: its alarm was set in the same write); the rest runs on.
+   */
+  async settle(until: "all" | "reserve" | "stored"): Promise<void> {
     const run = this.drain();
     if (until === "all") return run;
     this.ctx.waitUntil(run.catch((e) => this.#failed(e)));
-    const held = () => !(this.store.load()?.pending ?? []).some((e) => e === "reserve" || e === "release");
-    while (!held()) {
+    if (until === "reserve") await this.#held(run);
+  }
+
+  /**
+   * For reads: a revision answered before its reservation ran is shown once the reservation has
+   * run (or failed: then as it stands, and the alarm tries again), so whoever reads an order after
+   * its delivery was answered sees its stock held.
+   */
+  async reservationSettled(): Promise<void> {
+    if (!this.#reservationOwed()) return;
+    const run = this.drain();
+    this.ctx.waitUntil(run.catch((e) => this.#failed(e)));
+    await this.#held(run).catch(() => {});
+  }
+
+  #reservationOwed(): boolean {
+    return (this.store.load()?.pending ?? []).some((e) => e === "reserve" || e === "release");
+  }
+
+  async #held(run: Promise<void>): Promise<void> {
+    while (this.#reservationOwed()) {
       await Promise.race([run, new Promise<void>((resolve) => this.#progress.push(resolve))]);
     }
   }
@@ -309,12 +331,7 @@ export class OrderEffects {
     // Never projected: D1 has no lines of it. Projected by an older version: unknown, so stale rows are deleted.
     else projection.previousLineCount = s.projectedLines !== undefined ? (JSON.parse(s.projectedLines) as unknown[]).length : s.projectedSeq === 0 ? 0 : null;
     await writeOrderProjections(this.env.DB, [projection]);
-    const latest = this.store.load()!;
-    latest.projectedSeq = Math.max(latest.projectedSeq, ...entries.map((e) => e.seq));
-    latest.projectedLines = lines;
-    if (latest.updatedAt === s.updatedAt) latest.projectedAt = s.updatedAt;
-    this.store.save(latest, false);
-    s.projectedSeq = latest.projectedSeq;
+    this.store.noteProjected({ seq: Math.max(s.projectedSeq, ...entries.map((e) => e.seq)), lines, at: s.updatedAt });
   }
 }
 

@@ -45,11 +45,14 @@ export class OrderRole {
     this.effects.owe();
   }
 
-  view(): OrderView | null {
+  /** Reads wait for a reservation still owed by an answered revision (order-effects.ts). */
+  async view(): Promise<OrderView | null> {
+    await this.effects.reservationSettled();
     return this.store.view();
   }
 
-  detail(): OrderDetail | null {
+  async detail(): Promise<OrderDetail | null> {
+    await this.effects.reservationSettled();
     return this.store.detail();
   }
 
@@ -57,9 +60,10 @@ export class OrderRole {
    * Applies one revision of the order. Two dedupe layers, both here: the provider's delivery id
    * (transport: a redelivery is a duplicate whatever it says) and the version (business: an
    * older revision is kept on the timeline and flagged `stale`).
-   * With `answerAfter: "reserve"` the call returns once stock is held; the queue send and the
-   * D1 projection finish in the background (the alarm finishes them if this object dies), so a
-   * channel is answered without waiting for them; so is the governed API (reads come from this object).
+   * With `answerAfter: "reserve"` (the governed API) the call returns once stock is held; the
+   * queue send and the D1 projection finish in the background (the alarm finishes them if this
+   * object dies). With `"stored"` (channel webhooks, EDI) it returns once the revision is durable
+   * and the reservation runs after too; reads of the order wait for it (`view`, `detail`).
    */
   async submit(order: CanonicalOrder, source: OrderSource, sourceRef: Record<string, unknown> = {}, opts: SubmitOptions = {}): Promise<SubmitResult> {
     // Check and write with nothing but synchronous storage in between (input gate stays shut).

@@ -6,12 +6,41 @@
 import { canTransition, type OrderStatus } from "../../core/order-state";
 import type { OrderDetail, OrderState, OrderView } from "./order-types";
 
+/** What the last D1 projection by this instance covered (see `noteProjected`). */
+interface ProjectionMarks {
+  seq: number;
+  lines: string;
+  /** `updatedAt` of the state it wrote. */
+  at: string;
+}
+
 export class OrderStore {
+  #projected: ProjectionMarks | null = null;
+
   constructor(private readonly ctx: DurableObjectState) {}
 
   load(): OrderState | null {
     const row = this.ctx.storage.sql.exec<{ v: string }>("SELECT v FROM kv WHERE k = 'order'").toArray()[0];
-    return row ? (JSON.parse(row.v) as OrderState) : null;
+    if (!row) return null;
+    const s = JSON.parse(row.v) as OrderState;
+    const m = this.#projected;
+    if (m && m.seq >= s.projectedSeq) {
+      s.projectedSeq = m.seq;
+      s.projectedLines = m.lines;
+      s.projectedAt = m.at;
+    }
+    return s;
+  }
+
+  /**
+   * Records that D1 now holds the order as of `at` with timeline entries up to `seq`: in memory,
+   * and durable with the next save (every save writes what `load` returned, marks included). A
+   * save of its own would be a row written per projection; an object evicted before its next
+   * change projects those entries again on that change, which the projection's idempotent
+   * upserts make harmless.
+   */
+  noteProjected(marks: ProjectionMarks): void {
+    this.#projected = marks;
   }
 
   save(s: OrderState, touch = true): void {

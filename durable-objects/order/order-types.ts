@@ -130,8 +130,12 @@ export type ErpReport =
   | { type: "cancel_sent"; httpStatus: number; detail?: string; /** The ERP refused to cancel (its reason in `detail`): kept on the timeline as `erp_cancel_refused`. */ refused?: boolean };
 
 export interface SubmitOptions {
-  /** `"reserve"`: answer once stock is held and let the queue send and D1 projection finish after. */
-  answerAfter?: "all" | "reserve";
+  /**
+   * `"reserve"`: answer once stock is held and let the queue send and D1 projection finish after.
+   * `"stored"`: answer once the revision is durable in this object (channel webhooks and EDI:
+   * the reservation's outcome does not change their answer); every owed effect runs after.
+   */
+  answerAfter?: "all" | "reserve" | "stored";
   /** The order's checks against master data (lib/master-checks.ts): recorded, and an exception or a credit hold applied. */
   master?: MasterVerdict;
 }

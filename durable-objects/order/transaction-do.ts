@@ -11,7 +11,7 @@ import { DurableObject } from "cloudflare:workers";
 import type { CanonicalOrder, FactScope, OrderSource, ShipmentEvent } from "../../core/canonical";
 import type { Env } from "../../lib/env";
 import { Faults } from "../faults";
-import { TIMER_SCHEMA, Timers } from "../timers";
+import { Timers, timersInKv } from "../timers";
 import { Guard, RETENTION_MS, type ClaimResult } from "./guard";
 import { OrderRole } from "./order-role";
 import type { FillNotice } from "../inventory/backorder-queue";
@@ -33,11 +33,12 @@ export class TransactionDO extends DurableObject<Env> {
       // No AUTOINCREMENT: entries are never deleted, so the rowid already only grows, and
       // AUTOINCREMENT writes its sqlite_sequence row again on every entry (a row written each).
       `CREATE TABLE IF NOT EXISTS timeline (seq INTEGER PRIMARY KEY, at TEXT NOT NULL, type TEXT NOT NULL, source TEXT NOT NULL, detail TEXT NOT NULL)`,
-      ...TIMER_SCHEMA,
     ])
       ctx.storage.sql.exec(ddl);
+    // The timers are rows of `kv` (no table of their own to create for every order).
+    timersInKv(ctx.storage.sql);
     // Owed effects are due from memory (order-effects.ts); their alarm is the durable record.
-    this.#timers = new Timers(ctx.storage, () => this.#order.effects.dueAt());
+    this.#timers = new Timers(ctx.storage, () => this.#order.effects.dueAt(), { inKv: true });
     this.#faults = new Faults(ctx.storage.sql, env);
     this.#guard = new Guard(ctx.storage.sql);
     this.#order = new OrderRole(ctx, env, this.#timers, this.#faults);
