@@ -319,7 +319,7 @@ export async function startSystem({ configs = SYSTEM_CONFIGS, mains = {}, label 
  * Prefers the project's own launcher (scripts/dev-system.mjs, what `npm run dev` uses) when it
  * exports `startSystem`; falls back to this file's equivalent. Fresh temp state, free ports.
  */
-export async function startDevSystem({ root = ROOT } = {}) {
+export async function startDevSystem({ root = ROOT, extraArgs = [] } = {}) {
   let mod = null;
   const launcher = join(root, "scripts", "dev-system.mjs");
   try {
@@ -334,7 +334,7 @@ export async function startDevSystem({ root = ROOT } = {}) {
   process.env.CLOUDFLARE_CF_FETCH_ENABLED = "false";
   try {
     await applyMigrations(persistTo, root); // harmless if the launcher applies them too
-    const s = await mod.startSystem({ root, port, erpPort, persistTo, overrides: { ERP_URL: `http://${HOST}:${erpPort}` }, quiet: true, log: () => {} });
+    const s = await mod.startSystem({ root, port, erpPort, persistTo, overrides: { ERP_URL: `http://${HOST}:${erpPort}` }, quiet: true, log: () => {}, extraArgs });
     return {
       url: s.url,
       erp: s.erp,

@@ -50,8 +50,9 @@ export async function applyChannelEvents(env: Env, events: ChannelEvent[], src: 
   for (const ev of events) {
     switch (ev.kind) {
       case "order": {
-        // Channels are answered once stock is held; the queue send and D1 write finish after.
-        const checked = await submitChecked(env, ev.order, src.kind, ref, { answerAfter: "reserve" });
+        // Channels are answered once the order is durable in its object: the reservation's outcome
+        // does not change their answer, so it, the queue send and the D1 write run after.
+        const checked = await submitChecked(env, ev.order, src.kind, ref, { answerAfter: "stored" });
         if (checked.kind === "rejected") {
           refused.push(`order ${ev.order.externalId} refused by master data: ${refusal(checked.check).map((f) => `${f.path} ${f.message}`).join("; ")}`);
           break;

@@ -79,7 +79,7 @@ export type Checked = { kind: "rejected"; check: CheckResult } | { kind: "submit
  * the order against master data, refuses it when the channel's policy says reject, and submits
  * the checked order (units in eaches, kits exploded) with the findings the object records.
  */
-export async function submitChecked(env: Env, order: CanonicalOrder, source: OrderSource, sourceRef: Record<string, unknown>, opts: { answerAfter?: "all" | "reserve" }): Promise<Checked> {
+export async function submitChecked(env: Env, order: CanonicalOrder, source: OrderSource, sourceRef: Record<string, unknown>, opts: { answerAfter?: "all" | "reserve" | "stored" }): Promise<Checked> {
   const check = await checkAgainstMaster(env, order);
   if (check?.decision === "reject") return { kind: "rejected", check };
   const master = verdictOf(check);

@@ -151,6 +151,7 @@ export async function startSystem({
   healthTimeoutMs = 120_000,
   startErp = true,
   onOutput,
+  extraArgs = [],
 } = {}) {
   const { vars } = ensureDevVars(root);
   const erpUrl = `http://127.0.0.1:${erpPort}`;
@@ -172,7 +173,7 @@ export async function startSystem({
   }
 
   const args = [wranglerBin(root), "dev", ...CONFIGS.flatMap((c) => ["-c", c])];
-  args.push("--persist-to", persistTo, "--port", String(port), "--ip", "127.0.0.1", "--show-interactive-dev-session=false");
+  args.push("--persist-to", persistTo, "--port", String(port), "--ip", "127.0.0.1", "--show-interactive-dev-session=false", ...extraArgs);
   // The primary (ingest) Worker takes overrides as --var; the others got them in their .dev.vars.
   for (const [k, v] of Object.entries(overrides)) args.push("--var", `${k}:${v}`);
   const env = { ...process.env, ...OFFLINE_ENV, LIFELINE_GROUP_FILE: path.join(persistTo, "switchyard-runtime.group"), ...(registryPath ? { WRANGLER_REGISTRY_PATH: registryPath } : {}) };
