@@ -94,6 +94,28 @@ describe("channel webhooks", () => {
     expect(bookings[0]!.version).toBe(Date.parse("2026-11-20T12:00:00Z"));
   });
 
+  it("answers once the order is stored: a SKU's object failing the reservation is not the channel's retry, and the order reserves on its own", async () => {
+    const conn = await shopifyConnection();
+    const key = await createKey();
+    const sku = uid("HOOK-SKU");
+    await stock(sku, 10);
+    const no = orderNo();
+    const item = shopifyCreate.response.line_items[0]!;
+    const body = JSON.stringify({ ...JSON.parse(shopifyOrder(no)), line_items: [{ ...item, sku, quantity: 2 }] });
+    // The SKU's object refuses the first reserve: before, the delivery was answered 5xx for it.
+    expect(await env.INVENTORY.getByName(sku).injectFault("reserve", 1), "fault armed").toBe(true);
+    const res = await sendShopify(conn, body);
+    expect(res.status).toBe(200);
+    const answer = (await res.json()) as { status: string; orderId: string };
+    expect(answer.status).toBe("accepted");
+    // The order's own retry holds the stock; a read shows it held once, and the ERP books it.
+    const o = await waitForOrder(key, answer.orderId, (x) => x.lines[0]!.reserved === 2);
+    expect(o.timeline.filter((t) => t.type === "reservation")).toHaveLength(1);
+    const a = (await (await call(`/v1/availability/${sku}?channel=${conn.channel}`, { headers: { authorization: `Bearer ${key}` } })).json()) as { available: number };
+    expect(a.available).toBe(8);
+    await waitForOrder(key, answer.orderId, (x) => x.status === "erp_accepted");
+  });
+
   it("answers at once while the ERP takes 5 seconds", async () => {
     const conn = await shopifyConnection();
     const key = await createKey();

@@ -61,6 +61,7 @@ export class InventoryDO extends DurableObject<Env> {
   /** Holds stock for one order line. Idempotent per (orderId, lineNo): a repeat returns the first outcome. */
   async reserve(input: ReserveRequest): Promise<ReserveResult> {
     if (!Number.isInteger(input.quantity) || input.quantity <= 0) throw new RangeError("quantity must be a positive integer");
+    if (this.#faults.take("reserve")) throw new InjectedFault("reserve");
     const out = this.#mutate(input.sku, () => {
       const r = ledger.reserve(this.#store, input);
       this.#backorders.onReserved(input, r);
