@@ -25,7 +25,7 @@ import { log } from "../../lib/log";
 import { countMetric, observe } from "../../lib/metrics";
 import { callableUrl } from "../../lib/outbound";
 import { publishTarget, type PublishOffer } from "../../lib/publishing";
-import type { PublishingConnectionView } from "../../lib/publishing-status";
+import { acknowledgedFigures, describePublisher, outboxPage, type DeadLetterRef, type PublisherView } from "./publisher-report";
 import { PublisherStore, type ItemRow } from "./publisher-store";
 
 /** Transient failures of one figure before it is dead-lettered (PUBLISH_MAX_ATTEMPTS overrides). */
@@ -37,22 +37,7 @@ const CONFIG_PAUSE_MS = 5 * 60_000;
 /** One alarm drains batches for at most this long, then yields. */
 const DRAIN_BUDGET_MS = 20_000;
 
-export interface PublisherSkuView {
-  sku: string;
-  channelLocation?: string;
-  published: number;
-  acknowledged: number | null;
-  at: string | null;
-  state: string;
-  lastError?: string;
-}
-
-/** What one connection's object reports: the ops view without the fields the route adds from the connection itself. */
-export type PublisherView = Omit<PublishingConnectionView, "channel" | "kind" | "disabled">;
-
-export type DeadLetterRef = { sku: string; channelLocation: string; seq: number };
-
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+export type { DeadLetterRef, PublisherSkuView, PublisherView } from "./publisher-report";
 
 export class PublisherDO extends DurableObject<Env> {
   readonly #store: PublisherStore;
@@ -111,64 +96,18 @@ export class PublisherDO extends DurableObject<Env> {
   }
 
   /** Reconciliation: what this connection was last asked to publish for the SKU and what the channel acknowledged, per channel location. */
-  acknowledged(sku: string): { channelLocation: string; published: number; acknowledged: number | null; at: string | null; state: string }[] {
-    return this.#store.bySku(sku).map((r) => ({ channelLocation: r.loc, published: r.target, acknowledged: r.last_ack, at: iso(r.ack_at), state: r.state }));
+  acknowledged(sku: string) {
+    return acknowledgedFigures(this.#store, sku);
   }
 
   /** Ops view: counts, lag, throttle and pause state, and (with `limit` > 0) the figure per SKU. */
   describe(limit = 50): PublisherView {
-    const s = this.#store;
-    const counts = s.counts();
-    const now = Date.now();
-    const pausedUntil = s.num("paused_until");
-    const throttledUntil = s.num("throttled_until");
-    const lastError = s.meta("last_error");
-    const view: PublisherView = {
-      connectionId: s.meta("connection") ?? "",
-      items: counts,
-      lagMs: s.lagPercentiles(),
-      calls: s.num("calls"),
-      batches: s.num("batches"),
-      failures: s.num("failures"),
-      acknowledged: s.num("acknowledged"),
-      folded: s.num("folded"),
-      lastOkAt: iso(s.num("last_ok_at") || null),
-      ...(pausedUntil > now ? { pausedUntil: iso(pausedUntil)!, pausedReason: s.meta("paused_reason") ?? "" } : {}),
-      ...(throttledUntil > now ? { throttledUntil: iso(throttledUntil)!, throttleReason: s.meta("throttle_reason") ?? "" } : {}),
-      ...(lastError ? { lastError } : {}),
-    };
-    if (limit > 0) {
-      view.skus = s.items(limit).map((r) => ({
-        sku: r.sku,
-        ...(r.loc ? { channelLocation: r.loc } : {}),
-        published: r.target,
-        acknowledged: r.last_ack,
-        at: iso(r.ack_at),
-        state: r.state,
-        ...(r.last_error ? { lastError: r.last_error } : {}),
-      }));
-    }
-    return view;
+    return describePublisher(this.#store, limit, Date.now());
   }
 
   /** The 846s kept for an x12 connection (the partner may poll them), oldest first from `after`. */
   outbox(q: { after?: number; limit?: number }) {
-    const limit = q.limit ?? 50;
-    const rows = this.#store.outbox(q.after ?? 0, limit + 1);
-    return {
-      items: rows.slice(0, limit).map((r) => ({
-        id: r.id,
-        kind: "846",
-        orderId: null,
-        isa13: r.isa13,
-        gs06: r.gs06,
-        st02: r.st02,
-        createdAt: iso(r.created_at)!,
-        delivery: { state: r.state, attempts: r.attempts, lastStatus: r.last_status, lastError: r.last_error, deliveredAt: iso(r.delivered_at) },
-        text: r.text,
-      })),
-      next: rows.length > limit ? rows[limit - 1]!.id : null,
-    };
+    return outboxPage(this.#store, q);
   }
 
   override async alarm(): Promise<void> {
