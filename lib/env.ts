@@ -20,6 +20,8 @@ export type Env = Omit<Generated, VarNames | "DISPATCH_QUEUE" | "EVENTS_QUEUE" |
   FAULT_INJECTION?: string;
   /** How long owed effects that failed wait before the order's alarm tries again (ms); default 15 000. */
   EFFECTS_RETRY_MS?: string;
+  /** How long an order's D1 projection waits for more changes to write them together (ms); default 1000, 0 writes at once. */
+  PROJECTION_COALESCE_MS?: string;
   /** Transient failures of one published figure before it is dead-lettered; default 8. */
   PUBLISH_MAX_ATTEMPTS?: string;
   /** Request body read deadline (ms); default 10 000. */

@@ -1,5 +1,5 @@
 import { env } from "cloudflare:test";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import shopifyCreate from "./fixtures/shopify/docs-sample_2025-04_orders_create.json";
 import edi850 from "./fixtures/x12/node-x12/850.edi?raw";
 import { hmacSha256, toBase64 } from "../core/crypto";
@@ -200,7 +200,9 @@ describe("EDI", () => {
     const arrivals = (o: { timeline: { type: string }[] }) => o.timeline.filter((t) => ["received", "duplicate", "updated", "stale_version"].includes(t.type)).length;
     const o = await waitForOrder(key, viaHook.orderId, (x) => arrivals(x) === 2);
     expect(arrivals(o)).toBe(2);
-    const { results } = await env.DB.prepare("SELECT id FROM orders WHERE channel = ?").bind(channel).all();
-    expect(results).toHaveLength(1);
+    // The queryable copy follows the order's object (within PROJECTION_COALESCE_MS): one row.
+    const rows = async () => (await env.DB.prepare("SELECT id FROM orders WHERE channel = ?").bind(channel).all()).results;
+    await vi.waitFor(async () => expect((await rows()).length).toBeGreaterThan(0), { timeout: 10_000, interval: 200 });
+    expect(await rows()).toEqual([{ id: viaHook.orderId }]);
   });
 });

@@ -26,6 +26,12 @@ import type { Effect, OrderState, TimelineEntry } from "./order-types";
 
 /** Owed effects a failure left are tried again after this long (EFFECTS_RETRY_MS; tests shorten it). */
 export const RETRY_EFFECTS_MS = 15_000;
+/**
+ * How long an order's D1 projection waits for more changes (PROJECTION_COALESCE_MS): an order
+ * booked by a fast ERP changes again within a second of its reservation, and both changes then go
+ * to D1 in one write instead of two.
+ */
+export const PROJECTION_COALESCE_MS = 1000;
 
 export class OrderEffects {
   #draining: Promise<void> | null = null;
@@ -61,6 +67,10 @@ export class OrderEffects {
    * written and deleted on every change.
    */
   #dueAt: number | null = null;
+  /** When the pending projection was first put off (null: none is), and its timer. */
+  #deferredSince: number | null = null;
+  #projectTimer: ReturnType<typeof setTimeout> | null = null;
+  #projectNow = false;
 
   dueAt(): number | null {
     return this.#dueAt;
@@ -83,8 +93,8 @@ export class OrderEffects {
    * change is durable already: its alarm was set in the same write); the rest runs on.
    */
   async settle(until: "all" | "reserve" | "stored"): Promise<void> {
+    if (until === "all") return this.drain({ projectNow: true });
     const run = this.drain();
-    if (until === "all") return run;
     this.ctx.waitUntil(run.catch((e) => this.#failed(e)));
     if (until === "reserve") await this.#held(run);
   }
@@ -111,8 +121,14 @@ export class OrderEffects {
     }
   }
 
-  /** Runs owed effects one at a time; concurrent callers wait for the same run. */
-  drain(): Promise<void> {
+  /**
+   * Runs owed effects one at a time; concurrent callers wait for the same run. The D1 projection
+   * at the end waits up to PROJECTION_COALESCE_MS for more changes (an in-memory timer runs it;
+   * the alarm set with the change stays as the durable record), unless `projectNow` (the alarm,
+   * a caller that waits for everything).
+   */
+  drain(opts: { projectNow?: boolean } = {}): Promise<void> {
+    if (opts.projectNow) this.#projectNow = true;
     if (!this.#draining) {
       this.#draining = this.#drainOnce().finally(() => {
         this.#draining = null;
@@ -136,12 +152,16 @@ export class OrderEffects {
         // Other calls may have changed the state while an earlier projection was in flight.
         if (s.projectedAt === s.updatedAt && !this.#hasUnprojected(s)) {
           this.#dueAt = null;
+          this.#deferredSince = null;
           // Objects of earlier versions kept the owed-effects mark as a timer row.
           this.timers.clear("effects");
           await this.timers.arm();
           return;
         }
+        if (this.#putOffProjection(s)) return;
         await this.#project(s);
+        this.#projectNow = false;
+        this.#deferredSince = null;
         continue;
       }
       const apply = await this.#run(effect, s);
@@ -156,6 +176,24 @@ export class OrderEffects {
       this.#progress = [];
       for (const w of waiting) w();
     }
+  }
+
+  /**
+   * Whether to leave the projection for a moment (more changes may come): the owed-effects alarm
+   * stays set, so an object evicted meanwhile projects when it fires. An exception or a
+   * cancellation is projected at once: those are what operators' lists are for.
+   */
+  #putOffProjection(s: OrderState, now = Date.now()): boolean {
+    const window = Number(this.env.PROJECTION_COALESCE_MS ?? PROJECTION_COALESCE_MS);
+    if (this.#projectNow || !(window > 0) || s.status === "exception" || s.status === "cancelled") return false;
+    this.#deferredSince ??= now;
+    const wait = this.#deferredSince + window - now;
+    if (wait <= 0) return false;
+    this.#projectTimer ??= setTimeout(() => {
+      this.#projectTimer = null;
+      this.drain({ projectNow: true }).catch((e) => this.#failed(e));
+    }, wait);
+    return true;
   }
 
   #hasUnprojected(s: OrderState): boolean {

@@ -318,7 +318,8 @@ export class OrderRole {
     const s = this.store.load();
     if (!s) return;
     try {
-      await this.effects.drain();
+      // The alarm is the durable record of owed effects: a projection put off is done now.
+      await this.effects.drain({ projectNow: true });
     } catch (e) {
       log.error("order effects failed; retrying", { orderId: s.orderId, orchestrationId: s.orchestrationId, error: String(e) });
       this.effects.retryLater();
