@@ -132,7 +132,7 @@ try {
     for (const node of profile.nodes) {
       const us = dt.get(node.id) ?? 0;
       const { functionName, url, lineNumber } = node.callFrame;
-      if (["(idle)", "(program)", "(garbage collector)"].includes(functionName) && functionName === "(idle)") continue;
+      if (functionName === "(idle)") continue;
       const where = `${functionName || "(anonymous)"} ${url ? `${url.replace(/^.*\/(node_modules|work)\//, "$1/")}:${lineNumber + 1}` : ""}`;
       self.set(where, (self.get(where) ?? 0) + us);
       const g = ["(program)", "(garbage collector)"].includes(functionName) ? functionName : groupOf(url);

@@ -94,8 +94,7 @@ export class OrderEffects {
    */
   async settle(until: "all" | "reserve" | "stored"): Promise<void> {
     if (until === "all") return this.drain({ projectNow: true });
-    const run = this.drain();
-    this.ctx.waitUntil(run.catch((e) => this.#failed(e)));
+    const run = this.#drainInBackground();
     if (until === "reserve") await this.#held(run);
   }
 
@@ -106,9 +105,14 @@ export class OrderEffects {
    */
   async reservationSettled(): Promise<void> {
     if (!this.#reservationOwed()) return;
+    await this.#held(this.#drainInBackground()).catch(() => {});
+  }
+
+  /** A drain that runs on after its caller answers; a failure leaves the effects to the alarm. */
+  #drainInBackground(): Promise<void> {
     const run = this.drain();
     this.ctx.waitUntil(run.catch((e) => this.#failed(e)));
-    await this.#held(run).catch(() => {});
+    return run;
   }
 
   #reservationOwed(): boolean {
