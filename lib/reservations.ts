@@ -114,6 +114,33 @@ export async function markOrderSeenByErp(env: Env, req: { orderId: string; skus:
 }
 
 /**
+ * `markOrderSeenByErp` for many orders at once: one call per SKU for all of them (the dispatch
+ * consumer's batch). Per order, how many holds were marked, or null when one of its SKUs' calls
+ * failed (that order then marks its own holds, as an owed effect of the acceptance).
+ */
+export async function markOrdersSeenByErp(env: Env, reqs: { orderId: string; skus: string[]; at: number }[]): Promise<(number | null)[]> {
+  const bySku = new Map<string, number[]>();
+  reqs.forEach((r, i) => {
+    for (const sku of new Set(r.skus)) bySku.set(sku, [...(bySku.get(sku) ?? []), i]);
+  });
+  const counts: (number | null)[] = reqs.map(() => 0);
+  await Promise.all(
+    [...bySku].map(async ([sku, idx]) => {
+      try {
+        const { marked } = await withRetry(env, sku, (s) => s.markSeenByErpMany(idx.map((i) => ({ orderId: reqs[i]!.orderId, at: reqs[i]!.at }))));
+        idx.forEach((i, k) => {
+          const c = counts[i];
+          if (c !== null && c !== undefined) counts[i] = c + (marked[k] ?? 0);
+        });
+      } catch {
+        for (const i of idx) counts[i] = null;
+      }
+    }),
+  );
+  return counts;
+}
+
+/**
  * Re-allocates what a short pick left unpicked at `from`: the missing units go on a WMS hold
  * there (nobody else is promised stock that is not on the shelf, until the WMS releases or
  * counts it), and the line's remaining quantity is reserved again from the other eligible

@@ -1,8 +1,8 @@
 import { createExecutionContext, createMessageBatch, env, getQueueResult } from "cloudflare:test";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import dispatch from "../workers/dispatch/index";
 import { orderObjectName } from "../core/keys";
-import { admin, call, createKey, erpBookings, erpRule, getOrder, postOrder, stockedOrder, waitForOrder } from "./helpers";
+import { admin, call, createKey, erpBookings, erpRule, getOrder, postOrder, sampleOrder, stock, stockedOrder, uid, waitForOrder } from "./helpers";
 
 describe("ERP dispatch", () => {
   it("retries transient failures and records every attempt on the timeline", async () => {
@@ -86,6 +86,47 @@ describe("ERP dispatch", () => {
     const attempt429 = o.timeline.find((t) => t.type === "erp_attempt" && t.detail.httpStatus === 429)!;
     expect(attempt429.detail.retryInSeconds).toBeGreaterThanOrEqual(120);
     expect(a.orderId).not.toBe(b.orderId);
+  });
+
+  it("marks the holds of every order the ERP accepted in one batch, so the ERP's next snapshot counts each once", async () => {
+    const key = await createKey();
+    const channel = uid("batchmark");
+    const sku = uid("SKU");
+    await stock(sku, 10);
+    const orders = [];
+    for (let i = 1; i <= 3; i++) {
+      const body = sampleOrder({ channel, lines: [{ sku, quantity: 2, unitPrice: "12.50" }] });
+      // The order's queue message is dropped: this batch is its hand-off (its own watch re-sends only after 5 s).
+      expect(await env.TRANSACTIONS.getByName(orderObjectName(channel, body.externalId)).injectFault("drop_enqueue", 1)).toBe(true);
+      orders.push((await (await postOrder(key, body)).json()) as { orderId: string; orchestrationId: string; status: string });
+    }
+    expect(orders.map((o) => o.status)).toEqual(["reserved", "reserved", "reserved"]);
+    const batch = createMessageBatch(
+      "switchyard-dispatch",
+      orders.map((o, i) => ({ id: `m-${i}`, timestamp: new Date(), attempts: 1, body: { kind: "erp.order", key: `${o.orderId}:0`, orderId: o.orderId, orchestrationId: o.orchestrationId, version: 0 } })),
+    );
+    const ctx = createExecutionContext();
+    await dispatch.queue(batch as never, env, ctx);
+    const result = await getQueueResult(batch, ctx);
+    expect(result.retryMessages).toEqual([]);
+    expect([...result.explicitAcks].sort()).toEqual(["m-0", "m-1", "m-2"]);
+    for (const o of orders) {
+      const d = await waitForOrder(key, o.orderId, (x) => x.status === "erp_accepted" && x.timeline.some((t) => t.type === "holds_seen_by_erp"));
+      expect(d.timeline.filter((t) => t.type === "holds_seen_by_erp")).toHaveLength(1);
+    }
+    // The ERP's book now has the three orders' 6 units committed: 10 − 6 = 4 sellable. Had a mark
+    // been lost, that order's 2 would be subtracted a second time.
+    const snap = await admin("/v1/inventory/events", "POST", {
+      events: [{ eventId: uid("snap"), source: "erp", type: "snapshot", sku, location: "DC1", asOf: new Date(Date.now() + 1000).toISOString(), quantities: { onHand: 10, committed: 6 } }],
+    });
+    expect(snap.status).toBe(202);
+    await vi.waitFor(
+      async () => {
+        const a = (await (await call(`/v1/availability/${sku}?channel=${channel}`, { headers: { authorization: `Bearer ${key}` } })).json()) as { available: number };
+        expect(a.available).toBe(4);
+      },
+      { timeout: 20_000, interval: 250 },
+    );
   });
 
   it("an order whose queue message was lost sends its hand-off again by itself, and is booked once", async () => {

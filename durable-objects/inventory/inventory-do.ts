@@ -115,6 +115,23 @@ export class InventoryDO extends DurableObject<Env> {
     return { marked };
   }
 
+  /**
+   * `markSeenByErp` for many orders in one call (the dispatch consumer's batch: every order the
+   * ERP accepted in it that holds this SKU). One write for all; `marked` per order, in order.
+   */
+  async markSeenByErpMany(inputs: { orderId: string; at: number }[]): Promise<{ marked: number[] }> {
+    if (this.#faults.take("markSeenByErp")) throw new InjectedFault("markSeenByErp");
+    const marked = this.#mutate(null, () => {
+      const counts = inputs.map((input) => ledger.markSeen(this.#store, input));
+      const changed = inputs.filter((_, i) => counts[i]! > 0);
+      for (const x of changed) this.#projector.markChanged(x.at, Date.now());
+      if (changed.length) this.#fillBackorders();
+      return counts;
+    });
+    await this.#timers.arm();
+    return { marked };
+  }
+
   /** Applies ERP/WMS/3PL facts for this SKU, in order. */
   async applyEvents(events: InventoryEvent[]): Promise<EventOutcome[]> {
     if (!events.length) return [];

@@ -11,6 +11,7 @@ import type { CanonicalOrder, FactScope, OrderSource, ShipmentEvent } from "../.
 import { orderIdOf } from "../../core/keys";
 import { isBookedInErp, type OrderStatus } from "../../core/order-state";
 import type { Env } from "../../lib/env";
+import { heldLocations } from "../../lib/erp-order";
 import { log } from "../../lib/log";
 import { newId } from "../../lib/ids";
 import type { Faults } from "../faults";
@@ -21,7 +22,7 @@ import { OrderFulfilment } from "./order-fulfilment";
 import type { FillNotice } from "../inventory/backorder-queue";
 import type { ReceiptLine } from "./order-returns";
 import { OrderStore } from "./order-store";
-import type { ErpReport, OrderDetail, OrderState, OrderView, ShipmentOutcome, SubmitOptions, SubmitResult } from "./order-types";
+import type { ErpReport, OrderDetail, OrderState, OrderView, ShipmentOutcome, SubmitOptions, SubmitResult, TimelineEntry } from "./order-types";
 
 export class OrderRole {
   readonly store: OrderStore;
@@ -166,11 +167,14 @@ export class OrderRole {
         // The retry is on its way: watch again once it is overdue.
         this.timers.reset("watch", Date.now() + (r.retryInSeconds ?? 0) * 1000 + watchAfter);
         break;
-      case "accepted":
-        this.store.append(s, "erp_attempt", "dispatch", { ...r });
+      case "accepted": {
+        const { holdsSeen, ...report } = r;
+        this.store.append(s, "erp_attempt", "dispatch", { ...report });
         if (s.dispatch.state !== "confirmed") {
-          s.erpAcceptedAt = Date.now();
-          s.pending.push("mark_seen");
+          s.erpAcceptedAt = holdsSeen?.at ?? Date.now();
+          // Dispatch marked the holds for its whole batch; otherwise the order owes the mark.
+          if (holdsSeen) this.store.append(s, "holds_seen_by_erp", "inventory", { marked: holdsSeen.marked });
+          else s.pending.push("mark_seen");
         }
         s.erpOrderId = r.erpOrderId;
         if (r.connection) s.erpConnection = r.connection;
@@ -195,6 +199,7 @@ export class OrderRole {
           s.pending.push("enqueue_cancel");
         }
         break;
+      }
       case "rejected":
         this.store.append(s, "erp_attempt", "dispatch", { ...r });
         s.dispatch.state = "rejected";
@@ -207,7 +212,7 @@ export class OrderRole {
         }
         break;
       case "dead_letter":
-        this.store.append(s, "dead_lettered", "dispatch", { ...r, lastError: lastAttemptError(this.store) });
+        this.store.append(s, "dead_lettered", "dispatch", { ...r, lastError: lastAttemptError(this.store.detail(s)?.timeline ?? []) });
         this.timers.clear("watch");
         if (s.dispatch.state !== "confirmed") {
           s.dispatch.state = "dead";
@@ -289,16 +294,23 @@ export class OrderRole {
     return out;
   }
 
-  /** The payload dispatch sends to the ERP, or null when there is nothing to send. */
-  erpPayload(): { order: CanonicalOrder & { orderId: string; orchestrationId: string }; version: number; status: OrderStatus; erpOrderId?: string; erpConnection?: string; dispatchState: string; lastError: string | null } | null {
+  /**
+   * The payload dispatch sends to the ERP, or null when there is nothing to send: the order, its
+   * dispatch state, and `held` (per line, the location its stock is held at, for the ERP's
+   * ship-from), all from one read of the object, after any reservation still owed has run.
+   */
+  async erpPayload(): Promise<{ order: CanonicalOrder & { orderId: string; orchestrationId: string }; version: number; status: OrderStatus; erpOrderId?: string; erpConnection?: string; dispatchState: string; lastError: string | null; held: { lineNo: number; location: string }[] } | null> {
+    await this.effects.reservationSettled();
     const s = this.store.load();
     if (!s) return null;
+    const timeline = this.store.detail(s)?.timeline ?? [];
     return {
       order: { ...s.order, orderId: s.orderId, orchestrationId: s.orchestrationId },
       version: s.dispatch.version,
       status: s.status,
       dispatchState: s.dispatch.state,
-      lastError: lastAttemptError(this.store),
+      lastError: lastAttemptError(timeline),
+      held: [...heldLocations(timeline)].map(([lineNo, location]) => ({ lineNo, location })),
       ...(s.erpOrderId ? { erpOrderId: s.erpOrderId } : {}),
       ...(s.erpConnection ? { erpConnection: s.erpConnection } : {}),
     };
@@ -341,8 +353,8 @@ export class OrderRole {
   }
 }
 
-function lastAttemptError(store: OrderStore): string | null {
-  const attempts = store.detail()?.timeline.filter((t) => t.type === "erp_attempt") ?? [];
+function lastAttemptError(timeline: readonly Pick<TimelineEntry, "type" | "detail">[]): string | null {
+  const attempts = timeline.filter((t) => t.type === "erp_attempt");
   const d = attempts.at(-1)?.detail as { error?: string; httpStatus?: number } | undefined;
   return d?.error ?? (d?.httpStatus ? `HTTP ${d.httpStatus}` : null);
 }

@@ -124,7 +124,7 @@ export interface SubmitResult {
 /** What dispatch reports back about one ERP hand-off. */
 export type ErpReport =
   | { type: "attempt"; attempt: number; httpStatus: number | null; latencyMs: number; error?: string; retryInSeconds?: number; version: number }
-  | { type: "accepted"; attempt: number; erpOrderId: string; httpStatus: number; latencyMs: number; version: number; /** The ERP connection that booked it (its cancel goes there too). */ connection?: string; /** The reference written into the ERP, when it is not the order id (lib/erp-reference.ts). */ reference?: string }
+  | { type: "accepted"; attempt: number; erpOrderId: string; httpStatus: number; latencyMs: number; version: number; /** The ERP connection that booked it (its cancel goes there too). */ connection?: string; /** The reference written into the ERP, when it is not the order id (lib/erp-reference.ts). */ reference?: string; /** Dispatch already marked the order's holds seen by the ERP (one call per SKU for its batch), at `at` ms; without it the order marks them itself. */ holdsSeen?: { at: number; marked: number } }
   | { type: "rejected"; attempt: number; httpStatus: number; reason: string; version: number; /** A typed exception reason (unknown_customer, unknown_item); default erp_rejected. */ code?: string }
   | { type: "dead_letter"; attempts: number; reason: string; deadLetterId: string }
   | { type: "cancel_sent"; httpStatus: number; detail?: string; /** The ERP refused to cancel (its reason in `detail`): kept on the timeline as `erp_cancel_refused`. */ refused?: boolean };

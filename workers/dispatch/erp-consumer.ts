@@ -2,7 +2,11 @@
  * Consumer of the dispatch queue: hands each order (and each cancel) to the ERP connection it
  * belongs to (lib/erp-connections.ts) through that kind's connector (lib/erp-registry.ts). Every
  * message is acked or retried on its own and nothing is thrown (one poison message must not
- * replay a batch). The connector's verdict decides:
+ * replay a batch). The messages of one batch are booked concurrently; the holds of every order
+ * the ERP accepted in it are then marked seen by the ERP in one InventoryDO call per SKU (not one
+ * per SKU per order), and each order records its acceptance with the mark done. If a SKU's call
+ * fails, the orders on it mark their own holds, as an owed effect they retry. The connector's
+ * verdict decides:
  * - `ok`: the order is accepted with the ERP's id (connectors never book twice: they look the
  *   order up by its reference before creating, and again after a lost answer);
  * - `rejected`: an exception on the order with the ERP's reason, typed `unknown_customer` /
@@ -14,10 +18,9 @@
 import type { ErpConnectionConfig } from "../../connectors/erp/types";
 import { erpPollerName } from "../../core/keys";
 import { nextDelaySeconds } from "../../core/retry";
-import type { OrderDetail } from "../../durable-objects/order/order-types";
 import { alertCancelRefused, alertErpConfig, clearErpConfigAlert } from "../../lib/erp-alerts";
 import { erpConnectionFor } from "../../lib/erp-connections";
-import { heldLocations, toErpOrder } from "../../lib/erp-order";
+import { toErpOrder } from "../../lib/erp-order";
 import { erpReference } from "../../lib/erp-reference";
 import { CallMeter, erpConnector } from "../../lib/erp-registry";
 import type { Env } from "../../lib/env";
@@ -25,6 +28,7 @@ import { log } from "../../lib/log";
 import { countMetric, observe } from "../../lib/metrics";
 import type { DispatchMessage } from "../../lib/messages";
 import { orderStubById } from "../../lib/orders";
+import { markOrdersSeenByErp } from "../../lib/reservations";
 
 type ErpMessage = Message<Exclude<DispatchMessage, { kind: "channel.hydrate" | "publish.figures" }>>;
 type OrderStub = NonNullable<ReturnType<typeof orderStubById>>;
@@ -34,7 +38,52 @@ type Payload = NonNullable<Awaited<ReturnType<OrderStub["erpPayload"]>>>;
 const TYPED_REJECTIONS = new Set(["unknown_customer", "unknown_item"]);
 const CONFIG_PREFIX = "config: ";
 
-export async function handleDispatch(msg: ErpMessage, env: Env): Promise<void> {
+/**
+ * A booking the ERP accepted, not yet reported to the order: the batch marks the holds of all of
+ * them first (one call per SKU, not one per SKU per order), then each order records it.
+ */
+interface Accepted {
+  msg: ErpMessage;
+  stub: OrderStub;
+  p: Payload;
+  report: Extract<Parameters<OrderStub["recordErp"]>[0], { type: "accepted" }>;
+  at: number;
+  connection: string;
+  log: Record<string, unknown>;
+}
+
+/** Every ERP message of one queue batch: each acked or retried on its own, nothing thrown. */
+export async function handleDispatchBatch(msgs: ErpMessage[], env: Env): Promise<void> {
+  const accepted = (await Promise.all(msgs.map((m) => handleDispatch(m, env)))).filter((a): a is Accepted => a !== null);
+  if (!accepted.length) return;
+  // Orders already confirmed (a re-dispatch) keep their marks as they are, as the order would.
+  const toMark = accepted.filter((a) => a.p.dispatchState !== "confirmed");
+  const counts = await markOrdersSeenByErp(
+    env,
+    toMark.map((a) => ({ orderId: a.msg.body.orderId, skus: a.p.order.lines.map((l) => l.sku), at: a.at })),
+  ).catch(() => toMark.map(() => null));
+  const marked = new Map(toMark.map((a, i) => [a, counts[i] ?? null]));
+  await Promise.all(accepted.map((a) => recordAccepted(env, a, marked.get(a) ?? null)));
+}
+
+async function recordAccepted(env: Env, a: Accepted, marked: number | null): Promise<void> {
+  const m = a.msg.body;
+  const baseSeconds = Number(env.RETRY_BASE_SECONDS ?? "2");
+  try {
+    // The order marks its holds seen by the ERP itself (an owed effect it retries) unless the batch did.
+    await a.stub.recordErp({ ...a.report, ...(marked !== null ? { holdsSeen: { at: a.at, marked } } : {}) });
+    if (a.p.lastError?.startsWith(CONFIG_PREFIX)) await clearErpConfigAlert(env, a.connection, m.orderId);
+    log.info("erp accepted", a.log);
+    a.msg.ack();
+  } catch (e) {
+    // The ERP has it; the retry finds it there by its reference and reports again.
+    log.error("dispatch failed", { orderId: m.orderId, orchestrationId: m.orchestrationId, error: String(e) });
+    a.msg.retry({ delaySeconds: nextDelaySeconds(a.msg.attempts, null, { baseSeconds }) });
+  }
+}
+
+/** One message: settled here (acked or retried), or an ERP acceptance the batch reports. */
+async function handleDispatch(msg: ErpMessage, env: Env): Promise<Accepted | null> {
   const m = msg.body;
   const baseSeconds = Number(env.RETRY_BASE_SECONDS ?? "2");
   try {
@@ -43,27 +92,37 @@ export async function handleDispatch(msg: ErpMessage, env: Env): Promise<void> {
     const p = stub ? await stub.erpPayload() : null;
     if (!stub || !p) {
       log.error("dispatch message for an order that does not exist; dropped", { orderId: m.orderId, orchestrationId: m.orchestrationId });
-      return msg.ack();
+      msg.ack();
+      return null;
     }
-    if (m.kind === "erp.cancel") return await cancel(msg, env, stub, p, baseSeconds);
+    if (m.kind === "erp.cancel") {
+      await cancel(msg, env, stub, p, baseSeconds);
+      return null;
+    }
     // Redelivered or superseded messages: the order already reached the ERP, or was cancelled.
-    if (p.dispatchState === "confirmed" || p.dispatchState === "rejected" || p.status === "cancelled" || p.dispatchState === "skipped") return msg.ack();
+    if (p.dispatchState === "confirmed" || p.dispatchState === "rejected" || p.status === "cancelled" || p.dispatchState === "skipped") {
+      msg.ack();
+      return null;
+    }
     return await book(msg, env, stub, p, baseSeconds);
   } catch (e) {
     // Our own platform failed (D1, a DO): retry the message, never throw out of the consumer.
     log.error("dispatch failed", { orderId: m.orderId, orchestrationId: m.orchestrationId, error: String(e) });
     msg.retry({ delaySeconds: nextDelaySeconds(msg.attempts, null, { baseSeconds }) });
+    return null;
   }
 }
 
-async function book(msg: ErpMessage, env: Env, stub: OrderStub, p: Payload, baseSeconds: number): Promise<void> {
+async function book(msg: ErpMessage, env: Env, stub: OrderStub, p: Payload, baseSeconds: number): Promise<Accepted | null> {
   const m = msg.body;
   const target = await erpConnectionFor(env, p.order.channel);
-  if (!target.ok) return misconfigured(msg, env, stub, p, "(none)", target.reason, null, baseSeconds);
+  if (!target.ok) {
+    await misconfigured(msg, env, stub, p, "(none)", target.reason, null, baseSeconds);
+    return null;
+  }
   const conn = target.config;
-  // The RPC type of a timeline's free-form detail collapses to never; the value is the plain object.
-  const detail = (await stub.getDetail()) as unknown as OrderDetail | null;
-  const order = toErpOrder(p, heldLocations(detail?.timeline ?? []));
+  // Where each line is held came with the payload: one call to the order's object, not two.
+  const order = toErpOrder(p, new Map(p.held.map((h) => [h.lineNo, h.location])));
   const reference = await referenceFor(env, conn, m.orderId);
   order.orderId = reference;
   const meter = new CallMeter();
@@ -75,26 +134,26 @@ async function book(msg: ErpMessage, env: Env, stub: OrderStub, p: Payload, base
   switch (r.kind) {
     case "ok": {
       const { erpOrderId, created } = r.value;
-      // The order marks its holds seen by the ERP itself, an owed effect it retries until done.
-      await stub.recordErp({ type: "accepted", attempt: msg.attempts, erpOrderId, httpStatus: meter.lastStatus ?? 0, latencyMs: meter.elapsedMs, version: p.version, connection: conn.id, ...(reference !== m.orderId ? { reference } : {}) });
-      if (p.lastError?.startsWith(CONFIG_PREFIX)) await clearErpConfigAlert(env, conn.id, m.orderId);
-      log.info("erp accepted", { ...fields, erpOrderId, created });
-      return msg.ack();
+      const report = { type: "accepted" as const, attempt: msg.attempts, erpOrderId, httpStatus: meter.lastStatus ?? 0, latencyMs: meter.elapsedMs, version: p.version, connection: conn.id, ...(reference !== m.orderId ? { reference } : {}) };
+      return { msg, stub, p, report, at: Date.now(), connection: conn.id, log: { ...fields, erpOrderId, created } };
     }
     case "rejected": {
       const code = TYPED_REJECTIONS.has(r.code) ? r.code : undefined;
       await stub.recordErp({ type: "rejected", attempt: msg.attempts, httpStatus: r.httpStatus ?? meter.lastStatus ?? 0, reason: r.reason, version: p.version, ...(code ? { code } : {}) });
       log.warn("erp rejected", { ...fields, reason: r.reason, code: r.code });
-      return msg.ack();
+      msg.ack();
+      return null;
     }
     case "retry": {
       const delay = nextDelaySeconds(msg.attempts, r.retryAfterSeconds, { baseSeconds });
       await stub.recordErp({ type: "attempt", attempt: msg.attempts, httpStatus: r.httpStatus ?? null, latencyMs: meter.elapsedMs, error: r.reason, retryInSeconds: delay, version: p.version });
       log.warn("erp attempt failed; retrying", { ...fields, retryInSeconds: delay, error: r.reason });
-      return msg.retry({ delaySeconds: delay });
+      msg.retry({ delaySeconds: delay });
+      return null;
     }
     case "config":
-      return misconfigured(msg, env, stub, p, conn.id, r.reason, r.httpStatus ?? null, baseSeconds, meter.elapsedMs);
+      await misconfigured(msg, env, stub, p, conn.id, r.reason, r.httpStatus ?? null, baseSeconds, meter.elapsedMs);
+      return null;
   }
 }
 

@@ -7,7 +7,7 @@ import type { Env } from "../../lib/env";
 import type { DispatchMessage, EventMessage, ImportMessage } from "../../lib/messages";
 import { handleImportChunk } from "../../lib/imports";
 import { handleDeadLetter } from "./dead-letters";
-import { handleDispatch } from "./erp-consumer";
+import { handleDispatchBatch } from "./erp-consumer";
 import { handleHydrate } from "./hydrate";
 import { runPeriodic } from "../../jobs/periodic";
 import { log } from "../../lib/log";
@@ -29,18 +29,19 @@ export default {
   async queue(batch: MessageBatch<unknown>, env: Env, ctx: ExecutionContext): Promise<void> {
     const role = queueRole(batch.queue);
     // Publish figures of a batch go together: one offer per connection for the whole batch.
-    const publish = role === "dispatch" ? batch.messages.filter((m) => (m.body as { kind?: string } | null)?.kind === "publish.figures") : [];
-    const rest = publish.length ? batch.messages.filter((m) => !publish.includes(m)) : batch.messages;
+    const kindOf = (m: Message<unknown>) => (m.body as { kind?: string } | null)?.kind;
+    const publish = role === "dispatch" ? batch.messages.filter((m) => kindOf(m) === "publish.figures") : [];
+    // ERP hand-offs of a batch go together too: the holds of every order the ERP accepted are marked in one call per SKU.
+    const erp = role === "dispatch" ? batch.messages.filter((m) => kindOf(m) !== "publish.figures" && kindOf(m) !== "channel.hydrate") : [];
+    const rest = role === "dispatch" ? batch.messages.filter((m) => kindOf(m) === "channel.hydrate") : batch.messages;
     // Messages of one batch are independent orders: handle them concurrently, each acked or retried.
     await Promise.all([
       ...(publish.length ? [handlePublish(publish as Message<PublishMessage>[], env)] : []),
+      ...(erp.length ? [handleDispatchBatch(erp as Message<Exclude<DispatchMessage, { kind: "channel.hydrate" | "publish.figures" }>>[], env)] : []),
       ...rest.map((msg) => {
         switch (role) {
-          case "dispatch": {
-            const m = msg as Message<DispatchMessage>;
-            if (m.body.kind === "channel.hydrate") return handleHydrate(m as Message<Extract<DispatchMessage, { kind: "channel.hydrate" }>>, env);
-            return handleDispatch(m as Message<Exclude<DispatchMessage, { kind: "channel.hydrate" | "publish.figures" }>>, env);
-          }
+          case "dispatch":
+            return handleHydrate(msg as Message<Extract<DispatchMessage, { kind: "channel.hydrate" }>>, env);
           case "dispatch-dlq":
           case "events-dlq":
             return handleDeadLetter(msg as Message<DispatchMessage | EventMessage>, batch.queue, env);
