@@ -107,6 +107,24 @@ function renderCost(c) {
   ].join("\n");
 }
 
+function renderOps(r) {
+  const p = r.opPrices;
+  if (!p?.ops) return `Local price list: ${p?.error ?? "not run"}.`;
+  const f = r.ioFloor;
+  return [
+    `| operation (local, this machine) | runtime CPU ms per operation |`,
+    `| --- | --- |`,
+    ...Object.entries(p.ops).map(([k, v]) => `| ${k.replace(/_/g, " ")} | ${v.cpuMsPerOp} |`),
+    `| an HTTP request, one at a time | ${p.requestCpuMs} |`,
+    "",
+    f
+      ? `**I/O floor per order: ${f.msPerOrder} ms** of runtime CPU for the cost model's operations per order at these prices (${Object.entries(f.parts)
+          .map(([k, v]) => `${k} ${v}`)
+          .join("; ")}), against ${r.cpuMsPerOrder ?? "?"} ms measured per order under load. The price list varies ±30% between runs on this machine.`
+      : "",
+  ].join("\n");
+}
+
 function renderProfile(c) {
   if (!c?.profile?.length) return "(no profile in the latest run)";
   const keys = Object.keys(c.profile[0].msPerOrder);
@@ -144,5 +162,6 @@ export function updateReadme(r, tableMd) {
   text = replaceBlock(text, "results", block);
   text = replaceBlock(text, "profile", renderProfile(r.cost));
   text = replaceBlock(text, "cost", renderCost(r.cost));
+  text = replaceBlock(text, "ops", renderOps(r));
   writeFileSync(file, text);
 }

@@ -8,7 +8,7 @@
 // Writes bench/results.json and the "Latest results" block of bench/README.md.
 //
 // Knobs (environment): BENCH_DURATION (s per scenario, default 8), BENCH_SWEEP_DURATION (default 3),
-// BENCH_CONNECTIONS (default 32), BENCH_SKIP_COST=1, BENCH_SKIP_SWEEP=1, BENCH_SKIP_PUBLISHING=1, BENCH_SKIP_IMPORT=1; BENCH_RENDER_ONLY=1 only
+// BENCH_CONNECTIONS (default 32), BENCH_SKIP_COST=1, BENCH_SKIP_OPS=1, BENCH_SKIP_SWEEP=1, BENCH_SKIP_PUBLISHING=1, BENCH_SKIP_IMPORT=1; BENCH_RENDER_ONLY=1 only
 // re-renders bench/README.md's result blocks from bench/results.json.
 //
 // The pieces: settings.mjs (knobs and fixed figures), scenarios.mjs and sweep.mjs (what is
@@ -18,6 +18,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, totalmem, release } from "node:os";
 import { join } from "node:path";
 import { runCostModel } from "./cost.mjs";
+import { ioFloor, runOpPrices } from "./ops.mjs";
 import { runImportBench, runImportOnly } from "./import.mjs";
 import { codeIdentity, ROOT, snapshotCheckout, startBare, startDevSystem } from "./launch.mjs";
 import { began, log, mb, ProcSampler } from "./lib.mjs";
@@ -122,6 +123,17 @@ async function main() {
     } catch (e) {
       results.cost = { error: String(e?.message ?? e) };
       log(`cost model failed: ${results.cost.error}`);
+    }
+  }
+  if (!process.env.BENCH_SKIP_OPS) {
+    log("local price list: the runtime's CPU per operation of each I/O kind (bench/ops.mjs) …");
+    try {
+      results.opPrices = await runOpPrices();
+      const bareBody = scenarios.find((s) => s.name.startsWith("bare:") && s.name.includes(" B body"));
+      results.ioFloor = ioFloor(results.opPrices, results.cost, bareBody?.cpuMsPerRequest ?? results.opPrices.requestCpuMs);
+    } catch (e) {
+      results.opPrices = { error: String(e?.message ?? e) };
+      log(`price list failed: ${results.opPrices.error}`);
     }
   }
   snap.remove();

@@ -38,7 +38,7 @@ export function evaluateTargets(r) {
       "runtime CPU per order end to end ≤ 6 ms",
       `${r.cpuMsPerOrder} ms (issue's baseline ${BASELINE.cpuMsPerOrder} ms: ${(r.cpuMsPerOrder / BASELINE.cpuMsPerOrder).toFixed(2)}×)`,
       r.cpuMsPerOrder <= 6,
-      "workerd CPU includes the local simulators of D1, KV, the queue and every Durable Object's storage: each statement, RPC and send is CPU on this machine (on the platform it is not billed to the Worker)",
+      `workerd CPU includes the local simulators of D1, KV, the queue and every Durable Object's storage: each statement, RPC and send is CPU on this machine (on the platform it is not billed to the Worker)${r.ioFloor ? `. The I/O an order makes costs ${r.ioFloor.msPerOrder} ms of it at this machine's prices per operation (bench/ops.mjs), before any of our code${r.ioFloor.msPerOrder > 6 ? ": the target is below that floor" : `; the other ${(r.cpuMsPerOrder - r.ioFloor.msPerOrder).toFixed(1)} ms is our code and the cost of contention`}` : ""}`,
     );
   }
   if (cost) {
