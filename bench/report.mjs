@@ -107,20 +107,35 @@ function renderCost(c) {
   ].join("\n");
 }
 
+const OP_LABELS = {
+  do_call: "a Durable Object call (small argument, no storage)",
+  do_write: "a Durable Object call that writes one SQLite row",
+  d1_statement: "a D1 statement on its own",
+  d1_batch3: "a D1 batch of 3 small statements",
+  d1_order_projection: "a D1 batch: one order's projection (its ~3 KB row and its lines)",
+  d1_projection_x10: "a D1 batch: ten orders' projections (group commit)",
+  d1_read: "a D1 read by primary key",
+  kv_get: "a KV read",
+  kv_put: "a KV write",
+  queue_send: "a queue message (send, delivery, ack)",
+  fetch: "an outbound fetch (to a local HTTP server)",
+  log_line: "a JSON log line",
+};
+
 function renderOps(r) {
   const p = r.opPrices;
   if (!p?.ops) return `Local price list: ${p?.error ?? "not run"}.`;
   const f = r.ioFloor;
   return [
-    `| operation (local, this machine) | runtime CPU ms per operation |`,
+    `| operation (local, this machine${p.date ? `, ${p.date.slice(0, 16).replace("T", " ")} UTC` : ""}) | runtime CPU ms per operation |`,
     `| --- | --- |`,
-    ...Object.entries(p.ops).map(([k, v]) => `| ${k.replace(/_/g, " ")} | ${v.cpuMsPerOp} |`),
+    ...Object.entries(p.ops).map(([k, v]) => `| ${OP_LABELS[k] ?? k} | ${v.cpuMsPerOp} |`),
     `| an HTTP request, one at a time | ${p.requestCpuMs} |`,
     "",
     f
-      ? `**I/O floor per order: ${f.msPerOrder} ms** of runtime CPU for the cost model's operations per order at these prices (${Object.entries(f.parts)
+      ? `**I/O floor per order: ${f.msPerOrder} ms** of runtime CPU for the cost model's operations per order (webhook, reservation, booking, one shipment) at these prices, about ${f.withoutShipmentMsPerOrder ?? "?"} ms without the shipment's (${Object.entries(f.parts)
           .map(([k, v]) => `${k} ${v}`)
-          .join("; ")}), against ${r.cpuMsPerOrder ?? "?"} ms measured per order under load. The price list varies ±30% between runs on this machine.`
+          .join("; ")}), against ${r.cpuMsPerOrder ?? "?"} ms measured per order under load in the ingest scenario (no shipment). The price list varies ±30% between runs on this machine.`
       : "",
   ].join("\n");
 }

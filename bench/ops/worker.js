@@ -25,6 +25,11 @@ export class Obj extends DurableObject {
   }
 }
 
+const PAYLOAD = "y".repeat(3000);
+const projection = (env, id) => [
+  env.DB.prepare("INSERT INTO o (id, v) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET v = excluded.v").bind(`order${id}`, PAYLOAD),
+  env.DB.prepare("INSERT INTO o (id, v) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET v = excluded.v").bind(`lines${id}`, "x".repeat(200)),
+];
 const payload = () => ({ orderId: "ord_0123456789abcdef", lines: [{ sku: "SKU-1", quantity: 2 }, { sku: "SKU-2", quantity: 1 }], at: Date.now() });
 
 export default {
@@ -51,6 +56,14 @@ export default {
           break;
         case "d1_batch3":
           await env.DB.batch([0, 1, 2].map((j) => env.DB.prepare("INSERT OR REPLACE INTO o (id, v) VALUES (?, ?)").bind(`o${i}_${j}`, "x")));
+          break;
+        case "d1_order_projection":
+          // One order's projection: its row (a ~3 KB payload) and its lines, in one batch.
+          await env.DB.batch(projection(env, i % 50));
+          break;
+        case "d1_projection_x10":
+          // Ten orders' projections in one batch (group commit): priced per batch.
+          await env.DB.batch(Array.from({ length: 10 }, (_, j) => projection(env, `${j}_${i % 50}`)).flat());
           break;
         case "d1_read":
           await env.DB.prepare("SELECT v FROM o WHERE id = ?").bind("o1").first();
