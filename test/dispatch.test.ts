@@ -1,8 +1,8 @@
 import { createExecutionContext, createMessageBatch, env, getQueueResult } from "cloudflare:test";
-import { describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import dispatch from "../workers/dispatch/index";
 import { orderObjectName } from "../core/keys";
-import { admin, call, createKey, erpBookings, erpRule, getOrder, postOrder, sampleOrder, stock, stockedOrder, uid, waitForOrder } from "./helpers";
+import { admin, call, createKey, erpBookings, erpRule, getOrder, postOrder, sampleOrder, stock, stockedOrder, uid, waitForAvailable, waitForOrder } from "./helpers";
 
 describe("ERP dispatch", () => {
   it("retries transient failures and records every attempt on the timeline", async () => {
@@ -120,13 +120,7 @@ describe("ERP dispatch", () => {
       events: [{ eventId: uid("snap"), source: "erp", type: "snapshot", sku, location: "DC1", asOf: new Date(Date.now() + 1000).toISOString(), quantities: { onHand: 10, committed: 6 } }],
     });
     expect(snap.status).toBe(202);
-    await vi.waitFor(
-      async () => {
-        const a = (await (await call(`/v1/availability/${sku}?channel=${channel}`, { headers: { authorization: `Bearer ${key}` } })).json()) as { available: number };
-        expect(a.available).toBe(4);
-      },
-      { timeout: 20_000, interval: 250 },
-    );
+    await waitForAvailable(key, sku, channel, 4);
   });
 
   it("an order whose queue message was lost sends its hand-off again by itself, and is booked once", async () => {

@@ -93,3 +93,14 @@ export async function erpBookings(match: string) {
   const res = await fetch(`${env.ERP_URL}/_sim/orders?match=${encodeURIComponent(match)}`);
   return ((await res.json()) as { orders: { orderId: string; attempts: number; erpOrderId?: string; version?: number }[] }).orders;
 }
+
+/** Waits until the channel's availability of `sku` is `expected` (the SKU's projection is eventual). */
+export async function waitForAvailable(key: string, sku: string, channel: string, expected: number, timeout = 20_000) {
+  await vi.waitFor(
+    async () => {
+      const a = (await (await call(`/v1/availability/${sku}?channel=${channel}`, { headers: { authorization: `Bearer ${key}` } })).json()) as { available: number };
+      expect(a.available).toBe(expected);
+    },
+    { timeout, interval: 250 },
+  );
+}

@@ -1,9 +1,9 @@
 // The order owns its saga (issue 9): effects and marks it owes are driven from its own object,
 // retried until done, and every route reaches it from the order id alone.
 import { env } from "cloudflare:test";
-import { describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { hmacSha256, toBase64 } from "../core/crypto";
-import { admin, call, createKey, postOrder, stock, stockedOrder, uid, waitForOrder } from "./helpers";
+import { admin, call, createKey, postOrder, stock, stockedOrder, uid, waitForAvailable, waitForOrder } from "./helpers";
 
 describe("the order owns its saga", () => {
   it("a failed 'seen by the ERP' mark is retried until done, and availability converges", async () => {
@@ -23,13 +23,7 @@ describe("the order owns its saga", () => {
     });
     expect(snap.status).toBe(202);
     // Had the mark been lost, the order's 2 would be subtracted twice (6). It converges on 8.
-    await vi.waitFor(
-      async () => {
-        const a = (await (await call(`/v1/availability/${sku}?channel=${channel}`, { headers: { authorization: `Bearer ${key}` } })).json()) as { available: number };
-        expect(a.available).toBe(8);
-      },
-      { timeout: 20_000, interval: 250 },
-    );
+    await waitForAvailable(key, sku, channel, 8);
     // The first try failed; the order's own alarm made the second.
     await waitForOrder(key, orderId, (o) => o.timeline.some((t) => t.type === "holds_seen_by_erp"));
   });
