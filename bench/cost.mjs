@@ -258,7 +258,11 @@ function units(t) {
     ingestRequests: (t["worker.requests.ingest"] ?? 0) - minus("worker.requests.ingest"),
     queueInvocations: t["worker.requests.dispatch.queue"] ?? 0,
     doRequests: doReq,
-    doRequestsByMethod: Object.fromEntries(Object.entries(t).filter(([k]) => /^do\.(requests|alarms)\.[A-Za-z]+\.?/.test(k) && k.split(".").length === 4).map(([k, v]) => [k.replace(/^do\.requests\./, "").replace(/^do\.alarms\.(\w+)/, "$1.alarm"), v])),
+    doRequestsByMethod: Object.fromEntries(
+      Object.entries(t)
+        .filter(([k]) => (/^do\.requests\.[A-Za-z]+\./.test(k) && k.split(".").length === 4) || (/^do\.alarms\.[A-Za-z]+$/.test(k) && k.split(".").length === 3))
+        .map(([k, v]) => [k.replace(/^do\.requests\./, "").replace(/^do\.alarms\.(\w+)$/, "$1.alarm"), v]),
+    ),
     alarms: sumPrefix(t, "do.alarms"),
     doActiveMs: sumPrefix(t, "do.activeMs"),
     doRowsRead: sumPrefix(t, "do.sqlRowsRead"),
