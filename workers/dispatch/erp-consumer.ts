@@ -56,14 +56,13 @@ interface Accepted {
 export async function handleDispatchBatch(msgs: ErpMessage[], env: Env): Promise<void> {
   const accepted = (await Promise.all(msgs.map((m) => handleDispatch(m, env)))).filter((a): a is Accepted => a !== null);
   if (!accepted.length) return;
-  // Orders already confirmed (a re-dispatch) keep their marks as they are, as the order would.
-  const toMark = accepted.filter((a) => a.p.dispatchState !== "confirmed");
+  // Every one of them was unconfirmed when it was booked (a confirmed order is acked unbooked);
+  // a mark made twice is a no-op in the SKU's object.
   const counts = await markOrdersSeenByErp(
     env,
-    toMark.map((a) => ({ orderId: a.msg.body.orderId, skus: a.p.order.lines.map((l) => l.sku), at: a.at })),
-  ).catch(() => toMark.map(() => null));
-  const marked = new Map(toMark.map((a, i) => [a, counts[i] ?? null]));
-  await Promise.all(accepted.map((a) => recordAccepted(env, a, marked.get(a) ?? null)));
+    accepted.map((a) => ({ orderId: a.msg.body.orderId, skus: a.p.order.lines.map((l) => l.sku), at: a.at })),
+  ).catch(() => accepted.map(() => null));
+  await Promise.all(accepted.map((a, i) => recordAccepted(env, a, counts[i] ?? null)));
 }
 
 async function recordAccepted(env: Env, a: Accepted, marked: number | null): Promise<void> {
