@@ -89,7 +89,7 @@ function renderCost(c) {
     "",
     c.pendingAlarmsAfterWindow?.length ? `Still scheduled when the window closed: ${c.pendingAlarmsAfterWindow.map((a) => `${a.cls} alarm in ${Math.round(a.inSeconds / 3600)} h`).join(", ")} — ≈ $${c.estimatedPendingCost} per 1M orders more (estimated: 1 DO request each, plus their deletes).` : "",
     "",
-    `DO requests per order by method: ${Object.entries(c.units.doRequestsByMethod).map(([k, v]) => `${k} ${r2(v)}`).join(", ")} (${r2(c.units.alarms)} alarm runs among them, by class as `.alarm`). DO SQLite rows written by class: ${Object.entries(c.units.doRowsWrittenByClass ?? {}).map(([k, v]) => `${k} ${r2(v)}`).join(", ")}. D1 net new rows (outside-in cross-check, a lower bound on rows written): ${Object.entries(c.d1RowCountDelta).map(([k, v]) => `${k} +${r2(v)}`).join(", ")}.`,
+    `DO requests per order by method: ${Object.entries(c.units.doRequestsByMethod).map(([k, v]) => `${k} ${r2(v)}`).join(", ")} (${r2(c.units.alarms)} alarm runs among them, by class as Class.alarm). DO SQLite rows written by class: ${Object.entries(c.units.doRowsWrittenByClass ?? {}).map(([k, v]) => `${k} ${r2(v)}`).join(", ")}. D1 net new rows (outside-in cross-check, a lower bound on rows written): ${Object.entries(c.d1RowCountDelta).map(([k, v]) => `${k} +${r2(v)}`).join(", ")}.`,
     "",
     d1.length ? `D1 statements per order (${r2(c.units.d1Queries)}), by statement: ${d1.join(", ")}.` : "",
     "",
