@@ -11,6 +11,8 @@
 // so the totals add up to more than the CPU used and a function waiting on another isolate can
 // show as self time. Compare functions within one isolate, and runs with each other; the
 // benchmark's `workerd CPU ms/req` (from /proc) is the figure of record.
+// The ingest Worker's isolate (with the Durable Objects) cannot be attached: wrangler dev holds its
+// inspector session and workerd closes a second one (it is reported as "could not attach").
 import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
