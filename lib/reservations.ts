@@ -129,8 +129,7 @@ export async function markOrdersSeenByErp(env: Env, reqs: { orderId: string; sku
       try {
         const { marked } = await withRetry(env, sku, (s) => s.markSeenByErpMany(idx.map((i) => ({ orderId: reqs[i]!.orderId, at: reqs[i]!.at }))));
         idx.forEach((i, k) => {
-          const c = counts[i];
-          if (c !== null && c !== undefined) counts[i] = c + (marked[k] ?? 0);
+          if (counts[i] !== null) counts[i]! += marked[k] ?? 0;
         });
       } catch {
         for (const i of idx) counts[i] = null;

@@ -104,22 +104,15 @@ export class InventoryDO extends DurableObject<Env> {
    * (for a location whose committed figure another system, a 3PL, owns).
    */
   async markSeenByErp(input: { orderId: string; at: number; location?: string }): Promise<{ marked: number }> {
-    if (this.#faults.take("markSeenByErp")) throw new InjectedFault("markSeenByErp");
-    const marked = this.#mutate(null, () => {
-      const n = ledger.markSeen(this.#store, input);
-      if (n > 0) this.#projector.markChanged(input.at, Date.now());
-      if (n > 0) this.#fillBackorders();
-      return n;
-    });
-    await this.#timers.arm();
-    return { marked };
+    const { marked } = await this.markSeenByErpMany([input]);
+    return { marked: marked[0] ?? 0 };
   }
 
   /**
    * `markSeenByErp` for many orders in one call (the dispatch consumer's batch: every order the
    * ERP accepted in it that holds this SKU). One write for all; `marked` per order, in order.
    */
-  async markSeenByErpMany(inputs: { orderId: string; at: number }[]): Promise<{ marked: number[] }> {
+  async markSeenByErpMany(inputs: { orderId: string; at: number; location?: string }[]): Promise<{ marked: number[] }> {
     if (this.#faults.take("markSeenByErp")) throw new InjectedFault("markSeenByErp");
     const marked = this.#mutate(null, () => {
       const counts = inputs.map((input) => ledger.markSeen(this.#store, input));

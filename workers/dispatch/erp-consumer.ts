@@ -58,10 +58,11 @@ export async function handleDispatchBatch(msgs: ErpMessage[], env: Env): Promise
   if (!accepted.length) return;
   // Every one of them was unconfirmed when it was booked (a confirmed order is acked unbooked);
   // a mark made twice is a no-op in the SKU's object.
+  // Never throws: a SKU whose call failed leaves its orders' counts null.
   const counts = await markOrdersSeenByErp(
     env,
     accepted.map((a) => ({ orderId: a.msg.body.orderId, skus: a.p.order.lines.map((l) => l.sku), at: a.at })),
-  ).catch(() => accepted.map(() => null));
+  );
   await Promise.all(accepted.map((a, i) => recordAccepted(env, a, counts[i] ?? null)));
 }
 
