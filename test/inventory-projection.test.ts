@@ -88,15 +88,24 @@ describe("InventoryDO projection", () => {
     expect((await kv("web", sku))!.available).toBe(29);
   });
 
-  it("rolls a reservation back whole when the counters disagree with the rows", async () => {
+  it("finds a counter corrupted behind the ledger's back, rebuilds it from the holds, and refuses a write that would take a counter below zero", async () => {
     const sku = uid("SKU");
     await stub(sku).applyEvents([snapshot(sku, "DC1", Date.now(), 10)]);
+    await stub(sku).reserve({ orderId: "o1", lineNo: 1, sku, quantity: 2, channel: "web", policy: null, at: Date.now() });
+    expect((await stub(sku).availability("web", null)).available).toBe(8);
     await runInDurableObject(stub(sku), async (o, state) => {
-      // Corrupt a counter behind the ledger's back: the next write at DC1 must refuse to commit.
-      state.storage.sql.exec("INSERT INTO totals (location, channel, held, held_seen, shipped_unseen) VALUES ('DC1', 'web', 3, 0, 0)");
-      await expect(o.reserve({ orderId: "o1", lineNo: 1, sku, quantity: 2, channel: "web", policy: null, at: Date.now() })).rejects.toThrow(/totals drift/);
-      expect(state.storage.sql.exec("SELECT COUNT(*) AS n FROM reservations").one().n).toBe(0);
-      expect(state.storage.sql.exec("SELECT COUNT(*) AS n FROM lines").one().n).toBe(0);
+      // The counter says nothing is held while the rows hold 2: a figure that would oversell.
+      state.storage.sql.exec("UPDATE totals SET held = 0 WHERE location = 'DC1' AND channel = 'web'");
+      expect((await o.availability("web", null)).available).toBe(10);
+      // Releasing the hold would take the counter to -2: the release is rolled back whole.
+      await expect(o.release({ orderId: "o1", reason: "cancel" })).rejects.toThrow(/negative counter/);
+      expect(state.storage.sql.exec("SELECT held FROM reservations WHERE order_id = 'o1'").one().held).toBe(2);
     });
+    const { drift } = await stub(sku).audit();
+    expect(drift).toEqual([{ location: "DC1", channel: "web", rows: { held: 2, heldSeen: 0, shippedUnseen: 0 }, totals: { held: 0, heldSeen: 0, shippedUnseen: 0 } }]);
+    expect((await stub(sku).availability("web", null)).available).toBe(8);
+    expect((await stub(sku).audit()).drift).toEqual([]);
+    await stub(sku).flush();
+    expect((await kv("web", sku))!.available).toBe(8);
   });
 });

@@ -5,7 +5,7 @@
  * (`writeRow`) and the operation ends by checking that nothing is oversold.
  */
 import type { Allocation } from "./allocate";
-import { assertTotals, holdsAt, InvariantError, writeRow } from "./ledger";
+import { checkCounters, holdsAt, InvariantError, writeRow } from "./ledger";
 import type { PolicyOrDefault } from "./policy";
 import { free } from "./position";
 import type { InventoryStore } from "./store";
@@ -34,7 +34,7 @@ export function mergeAllocations(...lists: readonly (readonly Allocation[])[]): 
 /** Throws (rolling the DO's transaction back) when a touched location is oversold, over capacity, or the channel over its pool. */
 export function assertSellable(s: InventoryStore, locations: Iterable<string>, channel: string, policy: PolicyOrDefault): void {
   const touched = [...new Set(locations)];
-  assertTotals(s, touched);
+  checkCounters(s, touched);
   for (const l of touched) {
     const p = s.location(l)?.position;
     if (!p) continue;

@@ -2,10 +2,15 @@
  * The operations of one SKU's inventory authority, written once against `InventoryStore`: the
  * InventoryDO runs each inside one `transactionSync` over SQLite, the tests over `MemoryStore`.
  *
- * Every write goes through `#writeRow`, which moves the counters by exactly the row's change of
- * contribution, and every operation ends by re-deriving the counters it touched from the rows
- * (`assertTotals`). A mismatch throws, and in the DO the throw rolls the transaction back: rows
- * and totals cannot drift (DESIGN invariant 3).
+ * Every write goes through `writeRow`, which moves the counters by exactly the row's change of
+ * contribution, in the same transaction as the row (DESIGN invariant 3). Each operation then
+ * checks what it touched in constant time (`checkCounters`: no counter below zero; no oversell,
+ * capacity or pool breach): a throw rolls the transaction back. Re-deriving the counters from
+ * every open row (`auditTotals`) reads all of a location's holds, so it is not done per
+ * operation (a hot SKU with thousands of open orders paid a scan of all of them on every
+ * reserve): the property tests run it after every step, and the SKU's object runs it on its
+ * first alarm and daily, rebuilding any counter that disagrees from the rows (the rows are the
+ * facts) and logging it.
  */
 import type { InventoryEvent } from "../canonical";
 import { allocateLine, channelPool, type Allocation } from "./allocate";
@@ -79,8 +84,17 @@ function rebaseTotals(s: InventoryStore, location: string): void {
   for (const r of rows) if (isSettled(r, w)) s.deleteRow(r.orderId, r.lineNo, r.location);
 }
 
-/** Throws unless the counters of each location equal the sum of its rows, per channel. */
-export function assertTotals(s: InventoryStore, locations: Iterable<string>): void {
+/** One counter that disagrees with the sum of its rows. */
+export interface Drift {
+  location: string;
+  channel: string;
+  rows: Holds;
+  totals: Holds;
+}
+
+/** Every (location, channel) whose counters differ from the sum of its rows (all locations unless named). */
+export function auditTotals(s: InventoryStore, locations: Iterable<string> = s.locations()): Drift[] {
+  const out: Drift[] = [];
   for (const l of new Set(locations)) {
     const w = watermarksOf(s, l);
     const rows = s.rowsAt(l);
@@ -88,10 +102,30 @@ export function assertTotals(s: InventoryStore, locations: Iterable<string>): vo
     for (const c of new Set([...totals.keys(), ...rows.map((r) => r.channel)])) {
       const want = sumHolds(rows.filter((r) => r.channel === c), w);
       const have = totals.get(c) ?? noHolds();
-      if (want.held !== have.held || want.heldSeen !== have.heldSeen || want.shippedUnseen !== have.shippedUnseen)
-        throw new InvariantError(`totals drift at ${l}/${c}: rows ${JSON.stringify(want)} totals ${JSON.stringify(have)}`);
+      if (want.held !== have.held || want.heldSeen !== have.heldSeen || want.shippedUnseen !== have.shippedUnseen) out.push({ location: l, channel: c, rows: want, totals: have });
     }
   }
+  return out;
+}
+
+/** Throws unless the counters of each location equal the sum of its rows, per channel (tests). */
+export function assertTotals(s: InventoryStore, locations: Iterable<string>): void {
+  const [d] = auditTotals(s, locations);
+  if (d) throw new InvariantError(`totals drift at ${d.location}/${d.channel}: rows ${JSON.stringify(d.rows)} totals ${JSON.stringify(d.totals)}`);
+}
+
+/** Rebuilds the counters of each location from its rows (what the audit does with a drift). */
+export function repairTotals(s: InventoryStore, locations: Iterable<string>): void {
+  for (const l of new Set(locations)) rebaseTotals(s, l);
+}
+
+/**
+ * The per-operation check, in time independent of the open holds: no counter of a touched
+ * location below zero (a write that took away more than a row gave).
+ */
+export function checkCounters(s: InventoryStore, locations: Iterable<string>): void {
+  for (const l of new Set(locations))
+    for (const [c, h] of s.totals(l)) if (h.held < 0 || h.heldSeen < 0 || h.shippedUnseen < 0) throw new InvariantError(`negative counter at ${l}/${c}: ${JSON.stringify(h)}`);
 }
 
 export function updatePosition(s: InventoryStore, location: string, onHand: number, committed: number): void {
@@ -118,7 +152,7 @@ export function reserve(s: InventoryStore, req: ReserveRequest): ReserveResult {
   const record: LineRecord = { orderId: req.orderId, lineNo: req.lineNo, channel: req.channel, requested: req.quantity, ...d, createdAt: req.at, state: d.reserved > 0 ? "held" : "closed" };
   s.putLine(record);
   const touched = d.allocations.map((a) => a.location);
-  assertTotals(s, touched);
+  checkCounters(s, touched);
   for (const l of touched) {
     const p = s.location(l)!.position;
     if (free(p, holdsAt(s, l)) < 0) throw new InvariantError(`reserve would oversell ${l}`);
@@ -150,7 +184,7 @@ export function release(s: InventoryStore, req: { orderId: string; lineNo?: numb
     if (req.reason === "cancel") s.putLine({ ...line, state: line.state === "held" || line.backordered > 0 ? "cancelled" : line.state });
     else s.deleteLine(line.orderId, line.lineNo);
   }
-  assertTotals(s, rows.map((r) => r.location));
+  checkCounters(s, rows.map((r) => r.location));
   return released;
 }
 
@@ -174,7 +208,7 @@ export function consume(s: InventoryStore, req: { orderId: string; lineNo?: numb
   }
   if (left > 0) updatePosition(s, req.location, consumeEffect(null, left, w).onHand, 0);
   if (req.eventId) s.remember(`consume:${req.eventId}`, req.at);
-  assertTotals(s, [req.location]);
+  checkCounters(s, [req.location]);
   return { consumed: req.quantity - left, excess: left, duplicate: false };
 }
 
@@ -187,7 +221,7 @@ export function markSeen(s: InventoryStore, req: { orderId: string; at: number; 
     writeRow(s, row, { ...row, seenAt: req.at });
     marked++;
   }
-  assertTotals(s, rows.map((r) => r.location));
+  checkCounters(s, rows.map((r) => r.location));
   return marked;
 }
 
@@ -205,7 +239,7 @@ export function applyEvents(s: InventoryStore, events: InventoryEvent[], now: nu
     touched.add(e.location);
     return "accepted";
   });
-  assertTotals(s, touched);
+  checkCounters(s, touched);
   return outcomes;
 }
 

@@ -16,6 +16,7 @@ import * as ledger from "../../core/inventory/ledger";
 import type { ReserveRequest, ReserveResult } from "../../core/inventory/ledger";
 import type { PolicyOrDefault } from "../../core/inventory/policy";
 import type { Env } from "../../lib/env";
+import { log } from "../../lib/log";
 import type { RelocateRequest, RelocateResult } from "../../core/inventory/relocate";
 import { Faults, InjectedFault } from "../faults";
 import { TIMER_SCHEMA, Timers } from "../timers";
@@ -266,6 +267,7 @@ export class InventoryDO extends DurableObject<Env> {
     if (now - this.#gcAt >= DAY) {
       this.#gcAt = now;
       this.#store.forgetSeenBefore(now - DEDUPE_RETENTION_MS);
+      this.#audit();
       // Timers of earlier versions, now kept elsewhere.
       this.#timers.clear("gc");
       this.#timers.clear("project");
@@ -274,6 +276,31 @@ export class InventoryDO extends DurableObject<Env> {
   }
 
   #gcAt = 0;
+
+  /**
+   * Re-derives every counter from the open holds and rebuilds any that disagrees (the rows are
+   * the facts), in one transaction; each drift is logged and the SKU re-projected. Reads all open
+   * holds, so it runs on an instance's first alarm and daily (and from tests), not per operation
+   * (core/inventory/ledger.ts).
+   */
+  async audit(): Promise<{ drift: ledger.Drift[] }> {
+    const drift = this.#audit();
+    await this.#timers.arm();
+    return { drift };
+  }
+
+  #audit(): ledger.Drift[] {
+    const drift = this.ctx.storage.transactionSync(() => {
+      const d = ledger.auditTotals(this.#store);
+      if (d.length) {
+        ledger.repairTotals(this.#store, d.map((x) => x.location));
+        this.#projector.markChanged(Date.now(), Date.now());
+      }
+      return d;
+    });
+    for (const d of drift) log.error("inventory counters disagreed with the holds; rebuilt from the holds", { sku: this.#sku(), ...d });
+    return drift;
+  }
 
   /**
    * One projection run at a time (the alarm and `flush` may overlap while a run awaits KV/D1).
