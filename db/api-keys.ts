@@ -5,12 +5,20 @@ import { apiKeys } from "./schema";
 
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
 
-export function activeKeyByHash(d1: D1Database, keyHash: string): Promise<Pick<ApiKeyRow, "id" | "name" | "scopes" | "ratePerMinute"> | undefined> {
-  return database(d1)
+// Every authenticated request runs this lookup: its query is built once per database binding
+// and executed with the hash as a bound value, not rebuilt by the query builder per request.
+const byHash = (d1: D1Database) =>
+  database(d1)
     .select({ id: apiKeys.id, name: apiKeys.name, scopes: apiKeys.scopes, ratePerMinute: apiKeys.ratePerMinute })
     .from(apiKeys)
-    .where(and(eq(apiKeys.keyHash, keyHash), isNull(apiKeys.revokedAt)))
-    .get();
+    .where(and(eq(apiKeys.keyHash, sql.placeholder("hash")), isNull(apiKeys.revokedAt)))
+    .prepare();
+const prepared = new WeakMap<D1Database, ReturnType<typeof byHash>>();
+
+export function activeKeyByHash(d1: D1Database, keyHash: string): Promise<Pick<ApiKeyRow, "id" | "name" | "scopes" | "ratePerMinute"> | undefined> {
+  let q = prepared.get(d1);
+  if (!q) prepared.set(d1, (q = byHash(d1)));
+  return q.get({ hash: keyHash });
 }
 
 /** Inserts a key unless its hash is already registered; false when it was. */
