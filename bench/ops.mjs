@@ -20,7 +20,7 @@ import { log, sleep, until } from "./lib.mjs";
 
 const N = Number(process.env.BENCH_OPS_N ?? 400);
 const PER_REQUEST = 50;
-export const OP_KINDS = ["do_call", "do_write", "d1_statement", "d1_batch3", "d1_order_projection", "d1_projection_x10", "d1_read", "kv_get", "kv_put", "queue_send", "fetch", "log_line"];
+export const OP_KINDS = ["do_call", "do_write", "d1_statement", "d1_batch3", "d1_order_projection", "d1_projection_x10", "d1_read", "kv_get", "kv_get50", "kv_put", "queue_send", "fetch", "log_line"];
 
 /** Runs the price list; `{ n, requestCpuMs, ops: { kind: { cpuMsPerOp, wallMsPerOp } } }`. */
 export async function runOpPrices({ say = log } = {}) {

@@ -17,7 +17,7 @@ import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startDevSystem } from "./launch.mjs";
+import { freePort, startDevSystem } from "./launch.mjs";
 import { api, drain, load, log, shopifyDelivery, shopifyOrderTemplate } from "./lib.mjs";
 import { SHOP_CHANNEL, SHOP_SECRET } from "./settings.mjs";
 
@@ -26,7 +26,8 @@ const CONNS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 
 /** One inspector session over a WebSocket (Node's global WebSocket). */
 async function session(url) {
-  const ws = new WebSocket(url);
+  // wrangler's proxy admits a DevTools client by its Origin header (Node's WebSocket sends none).
+  const ws = new WebSocket(url, { headers: { origin: "http://localhost" } });
   await new Promise((ok, bad) => {
     ws.onopen = ok;
     ws.onerror = (e) => bad(new Error(`inspector ${url}: ${e.message ?? "error"}`));
@@ -84,7 +85,10 @@ async function workerdTargets(sys) {
   throw new Error("no workerd inspector found");
 }
 
-const sys = await startDevSystem();
+// wrangler's own inspector proxy serves the primary Worker's isolate (ingest, where the Durable
+// Objects run) to one client: with no DevTools attached, that client is this script.
+const inspectorPort = await freePort();
+const sys = await startDevSystem({ extraArgs: ["--inspector-ip", "127.0.0.1", "--inspector-port", String(inspectorPort)] });
 log(`system on ${sys.url}`);
 try {
   await api(sys.url, "/v1/admin/connections/bench-shopify", { method: "PUT", token: sys.vars.ADMIN_TOKEN, json: { kind: "shopify", secret: SHOP_SECRET, settings: { channel: SHOP_CHANNEL } } });
@@ -102,6 +106,10 @@ try {
   });
   // Warm up (isolates, objects, caches) before the profile starts.
   await load({ url: `${sys.url}/v1/webhooks/bench-shopify`, connections: 4, duration: 2, requests: [request()] });
+  // The ingest isolate (our Durable Objects run in it) answers a second inspector session only
+  // once wrangler's own proxy has a client: open one (and only hold it; profiling through the
+  // proxy got no answer to Profiler.stop), then attach to the runtime's inspector directly.
+  const proxy = await session(`ws://127.0.0.1:${inspectorPort}/ws`).catch((e) => (log(`wrangler's inspector proxy: ${e.message}`), null));
   const targets = await workerdTargets(sys);
   log(`inspector targets: ${targets.map((t) => t.title ?? t.id).join(", ")}`);
   const sessions = [];
@@ -125,7 +133,9 @@ try {
   const groups = new Map();
   let total = 0;
   for (const { t, s } of sessions) {
-    const { result } = await s.send("Profiler.stop", {}, 60_000);
+    const stopped = await s.send("Profiler.stop", {}, 60_000).catch((e) => (log(`no profile from ${t.title}: ${e.message}`), null));
+    if (!stopped) continue;
+    const { result } = stopped;
     const profile = result.profile;
     const file = join(tmpdir(), `switchyard-profile-${(t.title ?? t.id).replace(/[^a-z0-9]+/gi, "_")}.cpuprofile`);
     writeFileSync(file, JSON.stringify(profile));
@@ -149,6 +159,7 @@ try {
   for (const [g, us] of [...groups].sort((a, b) => b[1] - a[1])) console.log(`  ${g.padEnd(28)} ${ms(us)}`);
   console.log(`  ${"total".padEnd(28)} ${ms(total)}\n\ntop functions by self time (ms per order):`);
   for (const [f, us] of [...self].sort((a, b) => b[1] - a[1]).slice(0, Number(process.env.BENCH_PROFILE_TOP ?? 40))) console.log(`  ${ms(us).padStart(7)}  ${f}`);
+  proxy?.close();
 } finally {
   await sys.stop();
 }

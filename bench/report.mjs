@@ -116,6 +116,7 @@ const OP_LABELS = {
   d1_projection_x10: "a D1 batch: ten orders' projections (group commit)",
   d1_read: "a D1 read by primary key",
   kv_get: "a KV read",
+  kv_get50: "a KV bulk read of 50 keys (one call, JSON)",
   kv_put: "a KV write",
   queue_send: "a queue message (send, delivery, ack)",
   fetch: "an outbound fetch (to a local HTTP server)",

@@ -19,6 +19,21 @@ function floorNote(r) {
   return `. At this machine's prices per operation (bench/ops.mjs) the I/O of an order's webhook, reservation and booking alone costs about ${part} ms (${f.msPerOrder} ms with its shipment), before any of our code${part > 6 ? ": the target is below that floor" : ""}; the other ${(r.cpuMsPerOrder - part).toFixed(1)} ms is our code, the runtime's per-request work and contention`;
 }
 
+/**
+ * The best ratio to the bare GET a read can reach here: the bare request's CPU over that plus the
+ * local price of the read's own I/O (its auth's D1 read and its KV read), with no code of ours.
+ */
+function readCeiling(r, kvKind) {
+  const ops = r.opPrices?.ops;
+  const bare = bareGetCpu(r);
+  if (!ops?.d1_read || !ops?.[kvKind] || !bare) return null;
+  const io = ops.d1_read.cpuMsPerOp + ops[kvKind].cpuMsPerOp;
+  return { io: Number(io.toFixed(2)), ratio: bare / (bare + io) };
+}
+
+const ceilingNote = (c, target) =>
+  c ? `; its I/O alone (the key's D1 read and the KV read) costs ${c.io} ms here, so with no code of ours at all it would reach ${pct(c.ratio)} of bare${c.ratio < target ? ": the target is above what this machine's simulated I/O allows" : ""}` : "";
+
 export function evaluateTargets(r) {
   const t = [];
   const add = (target, measured, met, cause = "") => t.push({ target, measured, met, note: met ? "" : cause });
@@ -64,10 +79,10 @@ export function evaluateTargets(r) {
   } else skip("hot SKU ≥ 300 reservations/s, zero oversell", "hot SKU");
 
   const a1 = byName(r, "availability: single");
-  if (a1) add("availability single SKU ≥ 85% of bare", `${pct(a1.rpsRatio)} (${a1.rps} req/s)`, a1.rpsRatio >= 0.85, `short by ${((0.85 - a1.rpsRatio) * 100).toFixed(1)} points: the read is its auth (the API key read from D1 on every request, so a revoked key stops at once: locally a simulated D1 query) and one KV read, ${a1.cpuMsPerRequest ?? "?"} ms CPU per request against the bare Worker's ${bareGetCpu(r) ?? "?"}; per-request CPU varies ±30% between runs on this machine`);
+  if (a1) add("availability single SKU ≥ 85% of bare", `${pct(a1.rpsRatio)} (${a1.rps} req/s)`, a1.rpsRatio >= 0.85, `short by ${((0.85 - a1.rpsRatio) * 100).toFixed(1)} points: the read is its auth (the API key read from D1 on every request, so a revoked key stops at once: locally a simulated D1 query) and one KV read, ${a1.cpuMsPerRequest ?? "?"} ms CPU per request against the bare Worker's ${bareGetCpu(r) ?? "?"}${ceilingNote(readCeiling(r, "kv_get"), 0.85)}; per-request CPU varies ±30% between runs on this machine`);
   else skip("availability single SKU ≥ 85% of bare", "availability: single");
   const a50 = byName(r, "availability: batch");
-  if (a50) add("availability batch-50 ≥ 40% of bare", `${pct(a50.rpsRatio)} (${a50.rps} req/s)`, a50.rpsRatio >= 0.4, `short by ${((0.4 - a50.rpsRatio) * 100).toFixed(1)} points: 50 items validated, read in one bulk KV call, built and serialised per request (${a50.cpuMsPerRequest ?? "?"} ms CPU per request)`);
+  if (a50) add("availability batch-50 ≥ 40% of bare", `${pct(a50.rpsRatio)} (${a50.rps} req/s)`, a50.rpsRatio >= 0.4, `short by ${((0.4 - a50.rpsRatio) * 100).toFixed(1)} points: 50 items validated, read in one bulk KV call, built and serialised per request (${a50.cpuMsPerRequest ?? "?"} ms CPU per request; locally the simulator reads the 50 values one by one)${ceilingNote(readCeiling(r, "kv_get50"), 0.4)}`);
   else skip("availability batch-50 ≥ 40% of bare", "availability: batch");
 
   const e0 = byName(r, "end to end: ERP at 0");

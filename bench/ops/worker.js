@@ -26,6 +26,7 @@ export class Obj extends DurableObject {
 }
 
 const PAYLOAD = "y".repeat(3000);
+const BULK_KEYS = Array.from({ length: 50 }, (_, j) => `b${j}`);
 const projection = (env, id) => [
   env.DB.prepare("INSERT INTO o (id, v) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET v = excluded.v").bind(`order${id}`, PAYLOAD),
   env.DB.prepare("INSERT INTO o (id, v) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET v = excluded.v").bind(`lines${id}`, "x".repeat(200)),
@@ -39,6 +40,8 @@ export default {
     const n = Number(u.searchParams.get("n") ?? 0);
     if (kind === "init") {
       await env.DB.exec("CREATE TABLE IF NOT EXISTS o (id TEXT PRIMARY KEY, v TEXT)");
+      // Fifty availability-sized JSON figures, for the bulk read (the batch availability query's one KV call).
+      for (let j = 0; j < 50; j++) await env.KV.put(`b${j}`, JSON.stringify({ sku: `SKU-${j}`, channel: "web", available: 1000 + j, asOf: new Date().toISOString() }));
       return new Response("ok");
     }
     if (kind === "delivered") return Response.json({ delivered: await env.OBJ.getByName("queue-count").count() });
@@ -70,6 +73,9 @@ export default {
           break;
         case "kv_get":
           await env.KV.get(`k${i % 10}`);
+          break;
+        case "kv_get50":
+          await env.KV.get(BULK_KEYS, "json");
           break;
         case "kv_put":
           await env.KV.put(`k${i}`, "v");
