@@ -100,6 +100,19 @@ export async function runScenarios(sys, bare, sampler, results, scenarios) {
       );
   }
 
+  // --- the floor under an availability read: the bare Worker doing the same I/O (the key's row
+  // from D1 by hash, one KV read or one bulk read of 50) with nothing around it, so the ratio the
+  // local simulators allow is measured in this run rather than estimated.
+  const floorToken = `floor_${randomUUID()}`;
+  const floorKeys = Array.from({ length: 50 }, (_, i) => `floor:b${i}`);
+  const init = await fetch(`${bare.url}/init`, { method: "POST", body: JSON.stringify({ token: floorToken, keys: ["floor:one", ...floorKeys] }) }).catch(() => null);
+  if (!init?.ok) for (const n of ["floor: availability read (D1 key row + KV read)", "floor: batch read (D1 key row + bulk KV read of 50)"]) record({ name: n, skipped: `the reference's /init answered ${init?.status ?? "nothing"}` });
+  else {
+    const floorAuth = { authorization: `Bearer ${floorToken}` };
+    record(vsGet(await run("floor: availability read (D1 key row + KV read)", "bare", { url: `${bare.url}/read`, headers: floorAuth, connections: C, duration: DUR })));
+    record(vsGet(await run("floor: batch read (D1 key row + bulk KV read of 50)", "bare", { url: `${bare.url}/read50`, method: "POST", headers: { ...floorAuth, "content-type": "application/json" }, body: JSON.stringify({ keys: floorKeys }), connections: C, duration: DUR })));
+  }
+
   // --- hot SKU: concurrent single-unit orders against HOT_UNITS units
   let expectedBookings = 0;
   if (!inventoryOk) record({ name: "hot SKU: POST /v1/orders, 1 unit each", skipped: `stock could not be loaded (POST /v1/inventory/events answered ${inv.status})` });
