@@ -32,6 +32,7 @@ export const EVENT_FAMILIES = {
   switchyard_publisher_calls_total: { type: "counter", help: "Channel publisher API calls, per channel and connection, by result (ok, retry, rejected, ...).", labels: ["channel", "connection", "result"] },
   switchyard_publisher_lag_seconds: { type: "histogram", help: "Time from an availability change to the channel acknowledging the published figure.", labels: ["channel", "connection"], buckets: LAG },
   switchyard_inventory_sync_lag_seconds: { type: "histogram", help: "Time from a stock fact (event asOf, reservation) to the channel's availability figure written, per channel.", labels: ["channel"], buckets: LAG },
+  switchyard_inventory_counters_rebuilt_total: { type: "counter", help: "Inventory counters a SKU's audit found disagreeing with its open holds and rebuilt from them (each is also logged).", labels: [] },
   switchyard_dead_letters_total: { type: "counter", help: "Work that exhausted its retries and was dead-lettered, by queue and kind.", labels: ["queue", "kind"] },
   switchyard_reconciliation_discrepancies_total: { type: "counter", help: "Discrepancies found by reconciliation runs, by type and whether they were healed.", labels: ["type", "healed"] },
   switchyard_reconciliation_runs_total: { type: "counter", help: "Reconciliation runs, by trigger: scheduled or api.", labels: ["trigger"] },

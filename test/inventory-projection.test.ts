@@ -15,6 +15,13 @@ async function setPolicy(channel: string, policy: unknown) {
   // Written behind the admin API's back: drop this isolate's cached policies as the API would.
   forgetPolicy(channel);
 }
+/** The ops summary's count of counters rebuilt by an audit (the summary flushes this isolate's metrics first). */
+async function rebuilt(): Promise<number> {
+  const res = await admin("/v1/ops/summary", "GET");
+  const c = ((await res.json()) as { counters: Record<string, { value?: number }[]> }).counters;
+  return (c.switchyard_inventory_counters_rebuilt_total ?? []).reduce((n, x) => n + (x.value ?? 0), 0);
+}
+
 const kv = (channel: string, sku: string) => env.AVAILABILITY_KV.get<{ sku: string; channel: string; available: number; asOf: string }>(`avail:${channel}:${sku}`, "json");
 
 const events = (sku: string) =>
@@ -101,10 +108,12 @@ describe("InventoryDO projection", () => {
       await expect(o.release({ orderId: "o1", reason: "cancel" })).rejects.toThrow(/negative counter/);
       expect(state.storage.sql.exec("SELECT held FROM reservations WHERE order_id = 'o1'").one().held).toBe(2);
     });
+    const rebuiltBefore = await rebuilt();
     const { drift } = await stub(sku).audit();
     expect(drift).toEqual([{ location: "DC1", channel: "web", rows: { held: 2, heldSeen: 0, shippedUnseen: 0 }, totals: { held: 0, heldSeen: 0, shippedUnseen: 0 } }]);
     expect((await stub(sku).availability("web", null)).available).toBe(8);
     expect((await stub(sku).audit()).drift).toEqual([]);
+    expect(await rebuilt()).toBe(rebuiltBefore + 1);
     await stub(sku).flush();
     expect((await kv("web", sku))!.available).toBe(8);
   });

@@ -17,6 +17,7 @@ import type { ReserveRequest, ReserveResult } from "../../core/inventory/ledger"
 import type { PolicyOrDefault } from "../../core/inventory/policy";
 import type { Env } from "../../lib/env";
 import { log } from "../../lib/log";
+import { countMetric } from "../../lib/metrics";
 import type { RelocateRequest, RelocateResult } from "../../core/inventory/relocate";
 import { Faults, InjectedFault } from "../faults";
 import { TIMER_SCHEMA, Timers } from "../timers";
@@ -299,6 +300,7 @@ export class InventoryDO extends DurableObject<Env> {
       return d;
     });
     for (const d of drift) log.error("inventory counters disagreed with the holds; rebuilt from the holds", { sku: this.#sku(), ...d });
+    if (drift.length) countMetric(this.env, this.ctx, "switchyard_inventory_counters_rebuilt_total", {}, drift.length);
     return drift;
   }
 
